@@ -1,0 +1,4 @@
+"""``python -m nbkit`` runs the CLI."""
+from nbkit.cli import main
+
+raise SystemExit(main())

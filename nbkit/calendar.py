@@ -1,0 +1,91 @@
+"""Season calendar derived from the schedule: a pure value, no I/O.
+
+Expected dates for every phase and table come from here, never from
+hard-coded numbers. Opening night is the first final regular-season game of
+a season; the bootstrap period is days 0..bootstrap_days-1 from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nbkit.params import season_label
+
+DEFAULT_BOOTSTRAP_DAYS = 7
+
+SCHEDULE_SQL = """
+SELECT game_date, season_year, game_id, game_status,
+       is_regular_season, is_playoffs, is_all_star
+FROM `nba-props-platform.nba_raw.nbac_schedule`
+WHERE game_date BETWEEN @start_date AND @end_date
+"""
+
+
+@dataclass(frozen=True)
+class SeasonCalendar:
+    """Final game dates by season, with opening nights and bootstrap windows.
+
+    Attributes:
+        games: one row per final game (game_date, season_year, game_id, is_regular_season, ...).
+        bootstrap_days: length of each season's bootstrap period in calendar days.
+    """
+
+    games: pd.DataFrame = field(repr=False)
+    bootstrap_days: int = DEFAULT_BOOTSTRAP_DAYS
+
+    @classmethod
+    def from_schedule(cls, schedule: pd.DataFrame,
+                      bootstrap_days: int = DEFAULT_BOOTSTRAP_DAYS) -> SeasonCalendar:
+        """Build from schedule rows; only final games (game_status = 3) count."""
+        final = schedule[schedule["game_status"] == 3].copy()
+        final["game_date"] = pd.to_datetime(final["game_date"]).dt.date
+        return cls(final.sort_values(["game_date", "game_id"]).reset_index(drop=True),
+                   bootstrap_days)
+
+    @property
+    def seasons(self) -> list[int]:
+        return sorted(int(s) for s in self.games["season_year"].unique())
+
+    def game_dates(self, season: int | None = None) -> list[dt.date]:
+        """Distinct final game dates, optionally of one season (start year)."""
+        games = self.games if season is None else self.games[self.games["season_year"] == season]
+        return sorted(set(games["game_date"]))
+
+    def opening_night(self, season: int) -> dt.date | None:
+        """First final regular-season game date of the season."""
+        games = self.games[(self.games["season_year"] == season)
+                           & self.games["is_regular_season"].fillna(False).astype(bool)]
+        return min(games["game_date"]) if len(games) else None
+
+    def bootstrap_dates(self, season: int | None = None) -> list[dt.date]:
+        """Game dates inside each season's bootstrap window (days 0..bootstrap_days-1)."""
+        out = []
+        for year in ([season] if season is not None else self.seasons):
+            opening = self.opening_night(year)
+            if opening is None:
+                continue
+            last = opening + dt.timedelta(days=self.bootstrap_days - 1)
+            out += [d for d in self.game_dates(year) if opening <= d <= last]
+        return sorted(out)
+
+    def is_bootstrap(self, day: dt.date) -> bool:
+        return day in set(self.bootstrap_dates())
+
+    def season_of(self, day: dt.date) -> int:
+        """Season start year of a date (October onwards belongs to the new season)."""
+        return day.year if day.month >= 8 else day.year - 1
+
+    def label(self, season: int) -> str:
+        return season_label(season)
+
+    def expected_dates(self, phase: int) -> list[dt.date]:
+        """Dates a table of the given phase should hold: all final game dates,
+        minus each season's bootstrap window for Phase 4."""
+        dates = self.game_dates()
+        if phase >= 4:
+            skip = set(self.bootstrap_dates())
+            dates = [d for d in dates if d not in skip]
+        return dates

@@ -1,0 +1,65 @@
+"""Settings resolved from arguments, environment and defaults (in that order)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from nbkit.errors import ConfigError
+
+DEFAULT_PROJECT = "nba-props-platform"
+DEFAULT_WAREHOUSE = "warehouse/nba.duckdb"
+WAREHOUSE_ENV = "NBKIT_WAREHOUSE"
+PROJECT_ENV = "NBKIT_PROJECT"
+
+# BigQuery project ids: 6-30 chars, lowercase letters, digits, hyphens; starts with a letter.
+_PROJECT_RE = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+
+
+def resolve_warehouse_url(url: str | None = None) -> str:
+    """Return the warehouse URL from the argument, $NBKIT_WAREHOUSE, or the default.
+
+    Accepted forms: a file path (``warehouse/nba.duckdb``), ``duckdb:///path``,
+    ``duckdb://:memory:`` and ``bigquery://PROJECT``.
+    """
+    value = url or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
+    kind, target = parse_warehouse_url(value)
+    return f"{kind}://{target}" if kind == "bigquery" else value
+
+
+def parse_warehouse_url(url: str) -> tuple[str, str]:
+    """Split a warehouse URL into (backend, target); raise ConfigError on an unknown scheme."""
+    if "://" not in url:
+        return "duckdb", url
+    scheme, _, rest = url.partition("://")
+    if scheme == "duckdb":
+        if not rest:
+            raise ConfigError(f"Warehouse URL {url!r} has no path",
+                              "use duckdb:///path/to/file.duckdb or a plain file path")
+        return "duckdb", rest.lstrip("/") if rest.startswith("//") else rest
+    if scheme == "bigquery":
+        project = rest.strip("/") or DEFAULT_PROJECT
+        validate_project_id(project)
+        return "bigquery", project
+    raise ConfigError(f"Unknown warehouse scheme {scheme!r} in {url!r}",
+                      "use a file path, duckdb:///path/file.duckdb or bigquery://PROJECT_ID")
+
+
+def validate_project_id(project: str) -> str:
+    """Return the project id or raise ConfigError naming the BigQuery rules."""
+    if not isinstance(project, str) or not _PROJECT_RE.match(project):
+        raise ConfigError(f"Invalid BigQuery project id {project!r}",
+                          "use 6-30 lowercase letters, digits or hyphens, starting with a letter "
+                          f"(default {DEFAULT_PROJECT})")
+    return project
+
+
+def resolve_project(project: str | None = None) -> str:
+    """Return the project id from the argument, $NBKIT_PROJECT or the default."""
+    return validate_project_id(project or os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT)
+
+
+def package_data(name: str) -> Path:
+    """Path of a file shipped in nbkit/data."""
+    return Path(__file__).parent / "data" / name

@@ -1,0 +1,83 @@
+"""The one error family of nbkit.
+
+Every message ends with the fix. Errors carry structured fields and survive
+pickling, so they cross process and papermill boundaries intact.
+"""
+
+from __future__ import annotations
+
+
+class NbkitError(Exception):
+    """Base of every error nbkit raises on purpose.
+
+    Args:
+        problem: what went wrong, one sentence.
+        fix: what the user should do next, one sentence.
+    """
+
+    def __init__(self, problem: str, fix: str = "") -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(problem, fix)
+
+    def __str__(self) -> str:
+        if not self.fix:
+            return self.problem
+        return f"{self.problem.rstrip('.')}. Fix: {self.fix}"
+
+    def __reduce__(self):
+        return (type(self), (self.problem, self.fix))
+
+
+class ConfigError(NbkitError):
+    """Raised by config and the CLI for bad settings: warehouse paths, project ids."""
+
+
+class ParamsError(NbkitError):
+    """Raised when a user-supplied parameter (date, season, seed...) is invalid."""
+
+
+class SchemaError(NbkitError):
+    """Raised by the schema registry for unknown tables or malformed DDL."""
+
+
+class SqlError(NbkitError):
+    """Raised by the SQL layer when BigQuery SQL cannot be parsed or translated."""
+
+
+class MissingDependencyError(NbkitError):
+    """Raised when an optional extra (for example the BigQuery client) is not installed."""
+
+
+class WarehouseError(NbkitError):
+    """Raised by a warehouse backend; wraps the backend exception.
+
+    Args:
+        problem: what failed.
+        fix: what to do next.
+        table: the table involved, if any.
+        statement: the SQL statement that failed, if any (truncated in the message).
+    """
+
+    def __init__(self, problem: str, fix: str = "", table: str | None = None,
+                 statement: str | None = None) -> None:
+        self.table = table
+        self.statement = statement
+        super().__init__(problem, fix)
+
+    def __str__(self) -> str:
+        parts = [self.problem.rstrip(".")]
+        if self.table:
+            parts.append(f"table {self.table}")
+        if self.statement:
+            stmt = " ".join(self.statement.split())
+            parts.append(f"statement: {stmt[:300]}{'...' if len(stmt) > 300 else ''}")
+        text = "; ".join(parts)
+        return f"{text}. Fix: {self.fix}" if self.fix else text
+
+    def __reduce__(self):
+        return (type(self), (self.problem, self.fix, self.table, self.statement))
+
+
+class WarehouseBusyError(WarehouseError):
+    """Raised when another process holds the embedded warehouse file for writing."""

@@ -1,0 +1,234 @@
+"""The warehouse interface every backend implements.
+
+Public methods are template methods: they validate input, call a backend
+``_hook`` and re-raise backend exceptions as WarehouseError. All SQL passed in
+is BigQuery Standard SQL. Every write nbkit makes goes through
+``replace_dates`` (or ``write_frame``, which stages a frame and calls it): one
+atomic statement that swaps the rows of a set of dates, so no write can leave
+a half-replaced date or duplicates behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from nbkit import schema
+from nbkit.errors import NbkitError, WarehouseError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+DATES_PARAM = "nbkit_dates"
+
+
+@dataclass(frozen=True)
+class ReplaceResult:
+    """Outcome of one atomic replace: rows removed and rows written."""
+
+    table: str
+    dates: tuple[dt.date, ...]
+    deleted: int
+    inserted: int
+
+
+class Warehouse(ABC):
+    """A BigQuery-SQL-speaking warehouse holding the production schema.
+
+    Attributes:
+        backend: ``"duckdb"`` or ``"bigquery"``.
+        project: the BigQuery project id SQL refers to (``nba-props-platform``).
+        url: how this warehouse was opened.
+    """
+
+    backend: str = ""
+
+    def __init__(self, project: str, url: str) -> None:
+        self.project = project
+        self.url = url
+
+    # ------------------------------------------------------------------ reads
+    def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        """Run BigQuery SQL and return the last statement's rows as a DataFrame."""
+        return self._guard(lambda: self._query(sql, params or {}), sql)
+
+    def execute(self, sql: str, params: dict | None = None) -> int:
+        """Run BigQuery SQL (one or more statements); return rows affected by the last."""
+        return self._guard(lambda: self._execute(sql, params or {}), sql)
+
+    def table_exists(self, table_id: str) -> bool:
+        table = schema.get_table(table_id)
+        return self._guard(lambda: self._table_exists(table), table=table.id)
+
+    def list_tables(self) -> pd.DataFrame:
+        """Columns: dataset, table, partition_column, row_count (existing tables only)."""
+        return self._guard(self._list_tables)
+
+    def partitions(self, table_id: str) -> pd.DataFrame:
+        """Columns: partition_date, row_count, one row per date present in the table."""
+        table = schema.get_table(table_id)
+        if not table.partition_column:
+            raise WarehouseError(f"{table.id} is not partitioned by date",
+                                 "use list_tables() for its row count", table=table.id)
+        sql = (f"SELECT {table.partition_column} AS partition_date, COUNT(*) AS row_count "
+               f"FROM `{self.project}.{table.id}` GROUP BY 1 ORDER BY 1")
+        return self.query(sql)
+
+    # ------------------------------------------------------------------ writes
+    def init_schema(self) -> list[str]:
+        """Create every dataset and table of the production schema; idempotent.
+
+        Returns the ids of tables that did not exist before.
+        """
+        before = set(self.list_tables()["table_id"]) if self._has_any_dataset() else set()
+        for statement in schema.ddl_statements():
+            self.execute(statement)
+        return [t for t in schema.tables() if t not in before]
+
+    def replace_dates(self, table_id: str, dates: Iterable[dt.date], select_sql: str,
+                      params: dict | None = None) -> ReplaceResult:
+        """Atomically replace the rows of ``dates`` in a table with the rows of a SELECT.
+
+        Rows of the SELECT whose date is outside ``dates`` are never written. Columns
+        are matched by name; table columns the SELECT lacks are left NULL.
+
+        Args:
+            table_id: ``dataset.table`` of the schema.
+            dates: the partition dates to replace (inclusive set).
+            select_sql: a BigQuery SELECT producing rows of the table.
+            params: named parameters of the SELECT.
+        """
+        table = schema.get_table(table_id)
+        dates = _as_dates(dates)
+        if not table.partition_column:
+            raise WarehouseError(f"{table.id} has no date partition to replace",
+                                 "replace_dates works on date-partitioned tables only",
+                                 table=table.id)
+        if not dates:
+            return ReplaceResult(table.id, (), 0, 0)
+        params = dict(params or {})
+        if DATES_PARAM in params:
+            raise WarehouseError(f"Parameter name @{DATES_PARAM} is reserved",
+                                 "rename that query parameter", table=table.id)
+        params[DATES_PARAM] = list(dates)
+        columns = self._select_columns(select_sql, params, table)
+        merge = merge_statement(self.project, table, columns, select_sql)
+        result = self._guard(lambda: self._replace(table, merge, params), merge, table.id)
+        log.info("replaced %s dates of %s: -%s +%s rows", len(dates), table.id,
+                 result[0], result[1])
+        return ReplaceResult(table.id, tuple(dates), *result)
+
+    def write_frame(self, table_id: str, frame: pd.DataFrame,
+                    dates: Iterable[dt.date] | None = None) -> ReplaceResult:
+        """Atomically replace the given dates (default: those in the frame) with its rows."""
+        table = schema.get_table(table_id)
+        unknown = [c for c in frame.columns if c not in table.column_names]
+        if unknown:
+            raise WarehouseError(f"Columns {unknown[:5]} are not in {table.id}",
+                                 "rename or drop them to match the schema", table=table.id)
+        if dates is None:
+            dates = frame[table.partition_column].dropna().unique() if len(frame) else []
+        return self._guard(lambda: self._write_frame(table, frame, _as_dates(dates)),
+                           table=table.id)
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ hooks
+    @abstractmethod
+    def _query(self, sql: str, params: dict) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def _execute(self, sql: str, params: dict) -> int: ...
+
+    @abstractmethod
+    def _replace(self, table: schema.Table, merge_sql: str, params: dict) -> tuple[int, int]: ...
+
+    @abstractmethod
+    def _write_frame(self, table: schema.Table, frame: pd.DataFrame,
+                     dates: list[dt.date]) -> ReplaceResult: ...
+
+    @abstractmethod
+    def _table_exists(self, table: schema.Table) -> bool: ...
+
+    @abstractmethod
+    def _list_tables(self) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def _has_any_dataset(self) -> bool: ...
+
+    @abstractmethod
+    def _select_columns(self, select_sql: str, params: dict, table: schema.Table) -> list[str]: ...
+
+    @abstractmethod
+    def _translate_error(self, err: Exception) -> tuple[str, str] | None:
+        """(problem, fix) for a backend exception, or None if it is not a backend error."""
+
+    def _close(self) -> None:
+        return None
+
+    def _guard(self, fn, statement: str | None = None, table: str | None = None):
+        try:
+            return fn()
+        except NbkitError:
+            raise
+        except Exception as err:  # noqa: BLE001 - re-raised as WarehouseError below
+            translated = self._translate_error(err)
+            if translated is None:
+                raise
+            problem, fix = translated
+            raise WarehouseError(problem, fix, table=table or _first_table(statement),
+                                 statement=statement) from err
+
+
+def merge_statement(project: str, table: schema.Table, columns: list[str], select_sql: str) -> str:
+    """The single atomic MERGE that swaps the rows of @nbkit_dates (BigQuery SQL)."""
+    part = table.partition_column
+    cols = ", ".join(f"`{c}`" for c in columns)
+    values = ", ".join(f"S.`{c}`" for c in columns)
+    return (
+        f"MERGE `{project}.{table.id}` T\n"
+        f"USING (SELECT * FROM ({select_sql}) WHERE `{part}` IN UNNEST(@{DATES_PARAM})) S\n"
+        f"ON FALSE\n"
+        f"WHEN NOT MATCHED BY SOURCE AND T.`{part}` IN UNNEST(@{DATES_PARAM}) THEN DELETE\n"
+        f"WHEN NOT MATCHED THEN INSERT ({cols}) VALUES ({values})")
+
+
+def _as_dates(values: Iterable) -> list[dt.date]:
+    out = set()
+    for value in values:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        elif not isinstance(value, dt.date):
+            value = dt.date.fromisoformat(str(value)[:10])
+        out.add(value)
+    return sorted(out)
+
+
+def _first_table(statement: str | None) -> str | None:
+    """``dataset.table`` of the first qualified table a statement names, if any."""
+    if not statement:
+        return None
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        trees = sqlglot.parse(statement, read="bigquery")
+    except Exception:  # noqa: BLE001 - best effort, only for the error message
+        return None
+    for tree in trees:
+        for table in (tree.find_all(exp.Table) if tree else []):
+            if table.args.get("db") is not None:
+                return f"{table.args['db'].name}.{table.name}"
+    return None

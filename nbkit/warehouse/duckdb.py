@@ -1,0 +1,183 @@
+"""The embedded DuckDB warehouse: the default backend and the reference for tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from nbkit import schema
+from nbkit.errors import WarehouseBusyError, WarehouseError
+from nbkit.warehouse.base import ReplaceResult, Warehouse
+from nbkit.warehouse.sql import bind, to_duckdb
+
+_LOCK_RE = re.compile(r"(Could not set lock|Conflicting lock)", re.I)
+_PID_RE = re.compile(r"PID (\d+)")
+
+
+class DuckDBWarehouse(Warehouse):
+    """A DuckDB file (or ``:memory:``) holding every dataset as a schema.
+
+    Every BigQuery project id in SQL maps onto this file's catalog, so
+    `nba-props-platform.nba_raw.t`, `my-dev-project.nba_raw.t` and `nba_raw.t`
+    all name the same table.
+    """
+
+    backend = "duckdb"
+
+    def __init__(self, path: str, project: str, read_only: bool = False,
+                 wait_seconds: float = 0.0) -> None:
+        super().__init__(project, path)
+        self.path = path
+        self.read_only = read_only
+        self._con = _connect(path, read_only, wait_seconds)
+        self.catalog = self._con.execute("SELECT current_database()").fetchone()[0]
+
+    # ------------------------------------------------------------------ hooks
+    def _run(self, sql: str, params: dict):
+        cursor = None
+        for statement in to_duckdb(sql, self.catalog, self.project):
+            cursor = self._con.execute(statement.sql, bind(statement, params))
+        return cursor, statement
+
+    def _query(self, sql: str, params: dict) -> pd.DataFrame:
+        cursor, statement = self._run(sql, params)
+        if not statement.returns_rows:
+            return pd.DataFrame()
+        return cursor.df()
+
+    def _execute(self, sql: str, params: dict) -> int:
+        cursor, statement = self._run(sql, params)
+        if statement.returns_rows:
+            return 0
+        row = cursor.fetchone()
+        return int(row[0]) if row and isinstance(row[0], int) else 0
+
+    def _select_columns(self, select_sql: str, params: dict, table: schema.Table) -> list[str]:
+        probe = f"SELECT * FROM ({select_sql}) LIMIT 0"
+        cursor, _ = self._run(probe, params)
+        names = [d[0] for d in cursor.description]
+        return _checked_columns(names, table)
+
+    def _replace(self, table: schema.Table, merge_sql: str, params: dict) -> tuple[int, int]:
+        count_sql = (f"SELECT COUNT(*) AS n FROM `{self.project}.{table.id}` "
+                     f"WHERE `{table.partition_column}` IN UNNEST(@nbkit_dates)")
+        self._con.begin()
+        try:
+            deleted = int(self._query(count_sql, params)["n"].iloc[0])
+            affected = self._execute(merge_sql, params)
+            self._con.commit()
+        except BaseException:
+            self._con.rollback()
+            raise
+        return deleted, affected - deleted
+
+    def _write_frame(self, table: schema.Table, frame: pd.DataFrame,
+                     dates: list[dt.date]) -> ReplaceResult:
+        view = f"_nbkit_stage_{uuid.uuid4().hex[:12]}"
+        self._con.register(view, frame)
+        try:
+            casts = ", ".join(f"CAST(`{c}` AS {table.column(c).type}) AS `{c}`"
+                              for c in frame.columns)
+            return self.replace_dates(table.id, dates, f"SELECT {casts} FROM {view}")
+        finally:
+            self._con.unregister(view)
+
+    def _table_exists(self, table: schema.Table) -> bool:
+        row = self._con.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? "
+            "AND table_schema = ? AND table_name = ?",
+            [self.catalog, table.dataset, table.name]).fetchone()
+        return bool(row[0])
+
+    def _has_any_dataset(self) -> bool:
+        row = self._con.execute(
+            "SELECT COUNT(*) FROM information_schema.schemata WHERE catalog_name = ? "
+            "AND schema_name LIKE 'nba_%'", [self.catalog]).fetchone()
+        return bool(row[0])
+
+    def _list_tables(self) -> pd.DataFrame:
+        present = self._con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = ?", [self.catalog]).fetchall()
+        known = schema.tables()
+        rows = []
+        for dataset, name in sorted(present):
+            key = f"{dataset}.{name}"
+            if key not in known:
+                continue
+            n = self._con.execute(
+                f'SELECT COUNT(*) FROM "{self.catalog}"."{dataset}"."{name}"').fetchone()[0]
+            rows.append((key, dataset, name, known[key].partition_column, int(n)))
+        return pd.DataFrame(rows, columns=["table_id", "dataset", "table", "partition_column",
+                                           "row_count"])
+
+    def _translate_error(self, err: Exception) -> tuple[str, str] | None:
+        if not isinstance(err, duckdb.Error):
+            return None
+        first = str(err).strip().splitlines()[0]
+        if isinstance(err, duckdb.CatalogException):
+            return first, "run `nbkit init` (or `nbkit sample-data`) to create the schema, " \
+                          "and check the table name against nba_raw/nba_analytics/..."
+        if isinstance(err, duckdb.BinderException):
+            return first, "check the column names against the schema " \
+                          "(nbkit sql \"SELECT * FROM dataset.table LIMIT 1\" shows them)"
+        if isinstance(err, (duckdb.ConversionException, duckdb.InvalidInputException)):
+            return first, "check the types of the values and parameters"
+        if isinstance(err, duckdb.TransactionException):
+            return first, "retry; if it persists another process may be writing the same file"
+        if isinstance(err, duckdb.ParserException):
+            return first, "this BigQuery construct did not translate to DuckDB; " \
+                          "rewrite it or report it as an nbkit SQL fix-up gap"
+        return first, "check the statement; rerun with NBKIT_LOG=DEBUG for the translated SQL"
+
+    def _close(self) -> None:
+        try:
+            self._con.close()
+        except duckdb.Error:
+            pass
+
+
+def _checked_columns(names: list[str], table: schema.Table) -> list[str]:
+    unknown = [n for n in names if n not in table.column_names]
+    if unknown:
+        raise WarehouseError(f"The SELECT produces columns not in {table.id}: {unknown[:5]}",
+                             "rename them to the table's columns or drop them", table=table.id)
+    if table.partition_column not in names:
+        raise WarehouseError(f"The SELECT has no {table.partition_column} column",
+                             f"select the partition column {table.partition_column}",
+                             table=table.id)
+    return names
+
+
+def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    if path != ":memory:":
+        file = Path(path)
+        if read_only and not file.exists():
+            raise WarehouseError(f"No warehouse at {path}",
+                                 "run `nbkit sample-data` (or `nbkit init`) first, "
+                                 "or point --warehouse / NBKIT_WAREHOUSE at an existing file")
+        if not read_only:
+            file.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + max(wait_seconds, 0.0)
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config={"threads": "2"})
+        except duckdb.IOException as err:
+            if not _LOCK_RE.search(str(err)):
+                raise WarehouseError(f"Cannot open the warehouse file {path}: "
+                                     f"{str(err).splitlines()[0]}",
+                                     "check the path and its permissions") from err
+            if time.monotonic() >= deadline:
+                pid = _PID_RE.search(str(err))
+                holder = f"process {pid.group(1)}" if pid else "another process"
+                raise WarehouseBusyError(
+                    f"The warehouse {path} is held for writing by {holder}",
+                    "wait for that run to finish (or stop it), then retry; "
+                    "read-only commands can pass --wait SECONDS") from err
+            time.sleep(0.25)
