@@ -114,6 +114,9 @@ def _progress(message: str) -> None:
 
 
 def _cmd_sql(args) -> int:
+    from nbkit.warehouse.sql import parse_bigquery
+
+    parse_bigquery(args.query)  # bad SQL fails here, before the warehouse is touched
     with _open(args, read_only=True) as wh:
         frame = wh.query(args.query)
     if args.format == "csv":

@@ -1,0 +1,69 @@
+"""Processor declarations: documented attributes plus one BigQuery SQL file.
+
+A processor is a value, not a procedure. Its SQL is a single BigQuery SELECT
+that computes the output rows for every date in the ``@dates`` parameter
+(ARRAY<DATE>) at once; the executor hands it to the warehouse's atomic
+replace, so each date's partition is swapped in one statement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import ClassVar
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+class Processor:
+    """Base of the ten pipeline processors.
+
+    Attributes:
+        NAME: registry name, e.g. ``player_game_summary``.
+        RUN_HISTORY_NAME: ``processor_name`` written to processor_run_history, as in
+            production (``PlayerGameSummaryProcessor``).
+        PHASE: 3 (analytics) or 4 (precompute).
+        TARGET_TABLE: ``dataset.table`` written.
+        DATE_COLUMN: the partition column replaced per date.
+        KEY_COLUMNS: the grain; no two rows may share these values.
+        UPSTREAM_PROCESSORS: processors whose output this one reads (same or earlier dates).
+        UPSTREAM_TABLES: every table read, for lineage, readiness and cost estimates.
+        LOOKBACK_DAYS: how many days before a date the SQL reads (0: that date only).
+        SKIPS_BOOTSTRAP: True if the date produces no output in a season's bootstrap window.
+        EXPECTED_ROWS_SQL: BigQuery SELECT returning (data_date, expected_rows) for
+            @dates: what a complete partition holds. A date written with fewer rows is
+            recorded as partial, never as success.
+        SQL_FILE: file name under processors/sql/.
+    """
+
+    NAME: ClassVar[str]
+    RUN_HISTORY_NAME: ClassVar[str]
+    PHASE: ClassVar[int]
+    TARGET_TABLE: ClassVar[str]
+    DATE_COLUMN: ClassVar[str]
+    KEY_COLUMNS: ClassVar[tuple[str, ...]]
+    UPSTREAM_PROCESSORS: ClassVar[tuple[str, ...]] = ()
+    UPSTREAM_TABLES: ClassVar[tuple[str, ...]] = ()
+    LOOKBACK_DAYS: ClassVar[int] = 0
+    SKIPS_BOOTSTRAP: ClassVar[bool] = False
+    EXPECTED_ROWS_SQL: ClassVar[str | None] = None
+    SQL_FILE: ClassVar[str | None] = None
+
+    @classmethod
+    def sql_text(cls) -> str:
+        """The processor's BigQuery SELECT (parameter: @dates ARRAY<DATE>)."""
+        return (SQL_DIR / cls.SQL_FILE).read_text()
+
+    @classmethod
+    def code_version(cls) -> str:
+        """Hash of everything that determines the output: SQL and declared grain."""
+        digest = hashlib.sha256()
+        for part in (cls.sql_text(), cls.TARGET_TABLE, cls.DATE_COLUMN, ",".join(cls.KEY_COLUMNS),
+                     cls.EXPECTED_ROWS_SQL or ""):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()[:12]
+
+    @classmethod
+    def describe(cls) -> str:
+        return (cls.__doc__ or cls.NAME).strip().splitlines()[0]
