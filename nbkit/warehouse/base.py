@@ -124,8 +124,17 @@ class Warehouse(ABC):
         return ReplaceResult(table.id, tuple(dates), *result)
 
     def write_frame(self, table_id: str, frame: pd.DataFrame,
-                    dates: Iterable[dt.date] | None = None) -> ReplaceResult:
-        """Atomically replace the given dates (default: those in the frame) with its rows."""
+                    dates: Iterable[dt.date] | None = None,
+                    keep: str | tuple[str, ...] | None = None) -> ReplaceResult:
+        """Atomically replace the given dates (default: those in the frame) with its rows.
+
+        Args:
+            table_id: ``dataset.table``.
+            frame: rows; columns matched by name, missing table columns become NULL.
+            dates: dates to replace; default the dates present in the frame.
+            keep: None replaces the dates; ``"all"`` keeps their existing rows (append);
+                a tuple of key columns keeps existing rows whose key the frame lacks (upsert).
+        """
         table = schema.get_table(table_id)
         unknown = [c for c in frame.columns if c not in table.column_names]
         if unknown:
@@ -133,8 +142,15 @@ class Warehouse(ABC):
                                  "rename or drop them to match the schema", table=table.id)
         if dates is None:
             dates = frame[table.partition_column].dropna().unique() if len(frame) else []
-        return self._guard(lambda: self._write_frame(table, frame, _as_dates(dates)),
-                           table=table.id)
+        dates = _as_dates(dates)
+        if not dates:
+            return ReplaceResult(table.id, (), 0, 0)
+
+        def write() -> ReplaceResult:
+            with self._staged(table, frame) as relation:
+                select = _frame_select(self.project, table, list(frame.columns), relation, keep)
+                return self.replace_dates(table.id, dates, select)
+        return self._guard(write, table=table.id)
 
     def close(self) -> None:
         self._close()
@@ -156,8 +172,8 @@ class Warehouse(ABC):
     def _replace(self, table: schema.Table, merge_sql: str, params: dict) -> tuple[int, int]: ...
 
     @abstractmethod
-    def _write_frame(self, table: schema.Table, frame: pd.DataFrame,
-                     dates: list[dt.date]) -> ReplaceResult: ...
+    def _staged(self, table: schema.Table, frame: pd.DataFrame):
+        """Context manager: make the frame queryable; yield the relation name to SELECT from."""
 
     @abstractmethod
     def _table_exists(self, table: schema.Table) -> bool: ...
@@ -203,6 +219,23 @@ def merge_statement(project: str, table: schema.Table, columns: list[str], selec
         f"ON FALSE\n"
         f"WHEN NOT MATCHED BY SOURCE AND T.`{part}` IN UNNEST(@{DATES_PARAM}) THEN DELETE\n"
         f"WHEN NOT MATCHED THEN INSERT ({cols}) VALUES ({values})")
+
+
+def _frame_select(project: str, table: schema.Table, frame_columns: list[str], relation: str,
+                  keep: str | tuple[str, ...] | None) -> str:
+    """SELECT of every table column from the staged frame, plus kept existing rows."""
+    staged = ", ".join(
+        f"CAST(`{c.name}` AS {c.type}) AS `{c.name}`" if c.name in frame_columns
+        else f"CAST(NULL AS {c.type}) AS `{c.name}`" for c in table.columns)
+    select = f"SELECT {staged} FROM {relation}"
+    if keep is None:
+        return select
+    existing = (f"SELECT * FROM `{project}.{table.id}` AS E "
+                f"WHERE E.`{table.partition_column}` IN UNNEST(@{DATES_PARAM})")
+    if keep != "all":
+        keys = " AND ".join(f"N.`{k}` = E.`{k}`" for k in keep)
+        existing += f" AND NOT EXISTS (SELECT 1 FROM {relation} AS N WHERE {keys})"
+    return f"{select}\nUNION ALL\n{existing}"
 
 
 def _as_dates(values: Iterable) -> list[dt.date]:

@@ -7,6 +7,7 @@ on every engine). Every replace is a single MERGE job: atomic by itself.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from nbkit import schema
 from nbkit.errors import MissingDependencyError
-from nbkit.warehouse.base import ReplaceResult, Warehouse
+from nbkit.warehouse.base import Warehouse
 from nbkit.warehouse.sql import bind_names, parse_bigquery, parameter_names
 
 if TYPE_CHECKING:
@@ -94,8 +95,8 @@ class BigQueryWarehouse(Warehouse):
             return int(stats.deleted_row_count or 0), int(stats.inserted_row_count or 0)
         return 0, int(job.num_dml_affected_rows or 0)
 
-    def _write_frame(self, table: schema.Table, frame: pd.DataFrame,
-                     dates: list[dt.date]) -> ReplaceResult:
+    @contextlib.contextmanager
+    def _staged(self, table: schema.Table, frame: pd.DataFrame):
         staging = f"{self.project}.{STAGING_DATASET}.{table.name}_{uuid.uuid4().hex[:10]}"
         self.client.create_dataset(f"{self.project}.{STAGING_DATASET}", exists_ok=True)
         columns = [c for c in table.columns if c.name in frame.columns]
@@ -108,8 +109,7 @@ class BigQueryWarehouse(Warehouse):
         self.client.load_table_from_json([_jsonable(r) for r in rows], staging,
                                          job_config=job_cfg).result()
         try:
-            cols = ", ".join(f"`{c.name}`" for c in columns)
-            return self.replace_dates(table.id, dates, f"SELECT {cols} FROM `{staging}`")
+            yield f"`{staging}`"
         finally:
             self.client.delete_table(staging, not_found_ok=True)
 

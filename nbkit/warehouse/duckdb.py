@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import re
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 
 from nbkit import schema
 from nbkit.errors import WarehouseBusyError, WarehouseError
-from nbkit.warehouse.base import ReplaceResult, Warehouse
+from nbkit.warehouse.base import Warehouse
 from nbkit.warehouse.sql import bind, to_duckdb
 
 _LOCK_RE = re.compile(r"(Could not set lock|Conflicting lock)", re.I)
@@ -35,8 +36,19 @@ class DuckDBWarehouse(Warehouse):
         super().__init__(project, path)
         self.path = path
         self.read_only = read_only
-        self._con = _connect(path, read_only, wait_seconds)
-        self.catalog = self._con.execute("SELECT current_database()").fetchone()[0]
+        self._root = _connect(path, read_only, wait_seconds)
+        self._local = threading.local()
+        self.catalog = self._root.execute("SELECT current_database()").fetchone()[0]
+
+    @property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection: DuckDB connections are not shared across threads."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._root if threading.current_thread() is threading.main_thread() \
+                else self._root.cursor()
+            self._local.con = con
+        return con
 
     # ------------------------------------------------------------------ hooks
     def _run(self, sql: str, params: dict):
@@ -77,14 +89,12 @@ class DuckDBWarehouse(Warehouse):
             raise
         return deleted, affected - deleted
 
-    def _write_frame(self, table: schema.Table, frame: pd.DataFrame,
-                     dates: list[dt.date]) -> ReplaceResult:
+    @contextlib.contextmanager
+    def _staged(self, table: schema.Table, frame: pd.DataFrame):
         view = f"_nbkit_stage_{uuid.uuid4().hex[:12]}"
         self._con.register(view, frame)
         try:
-            casts = ", ".join(f"CAST(`{c}` AS {table.column(c).type}) AS `{c}`"
-                              for c in frame.columns)
-            return self.replace_dates(table.id, dates, f"SELECT {casts} FROM {view}")
+            yield view
         finally:
             self._con.unregister(view)
 
@@ -138,7 +148,7 @@ class DuckDBWarehouse(Warehouse):
 
     def _close(self) -> None:
         try:
-            self._con.close()
+            self._root.close()
         except duckdb.Error:
             pass
 

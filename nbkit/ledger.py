@@ -1,0 +1,345 @@
+"""The run ledger, in the warehouse itself: processor_run_history, nbkit_runs, leases.
+
+Resume needs no state outside the warehouse: what succeeded, at which code
+version, is read back from ``nba_reference.processor_run_history``. Every
+write here goes through the warehouse's atomic replace (append/upsert of a
+date partition), like every other write nbkit makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import socket
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+import pandas as pd
+
+from nbkit.errors import NbkitError
+
+if TYPE_CHECKING:
+    from nbkit.warehouse import Warehouse
+
+RUN_HISTORY = "nba_reference.processor_run_history"
+RUNS = "nba_reference.nbkit_runs"
+LEASES = "nba_reference.nbkit_writer_leases"
+PHASE_NAMES = {3: "phase_3_analytics", 4: "phase_4_precompute"}
+SECRET_WORDS = ("secret", "token", "password", "passwd", "credential", "api_key", "apikey",
+                "private_key", "auth")
+
+
+class LeaseHeldError(NbkitError):
+    """Raised when another writer holds a lease on overlapping tables and dates."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one processor on one date within a run."""
+
+    processor: str
+    run_history_name: str
+    phase: int
+    output_table: str
+    data_date: dt.date
+    status: str                      # success | partial | failed | skipped
+    code_version: str
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    rows: int = 0
+    expected_rows: int | None = None
+    skip_reason: str | None = None
+    error: str | None = None
+    attempt: int = 1
+    chunk_dates: int = 1
+
+
+@dataclass
+class Lease:
+    """A writer lease: who may write which tables and dates until when."""
+
+    lease_id: str
+    owner: str
+    host: str
+    pid: int
+    run_id: str
+    tables: list[str]
+    dates: list[dt.date]
+    acquired_at: dt.datetime
+    expires_at: dt.datetime
+    lease_date: dt.date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lease_date = self.acquired_at.date()
+
+
+def new_run_id(prefix: str = "nbkit") -> str:
+    return f"{prefix}_{_now():%Y%m%d_%H%M%S}_{uuid.uuid4().hex[:8]}"
+
+
+def redact(params: dict) -> dict:
+    """Copy of params with values of secret-looking keys replaced by '***'."""
+    out = {}
+    for key, value in (params or {}).items():
+        if any(word in str(key).lower() for word in SECRET_WORDS):
+            out[key] = "***"
+        elif isinstance(value, dict):
+            out[key] = redact(value)
+        else:
+            out[key] = value
+    return out
+
+
+def git_revision() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                             text=True, timeout=5, cwd=os.path.dirname(__file__))
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+class Ledger:
+    """Reads and writes the run ledger of one warehouse."""
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self.warehouse = warehouse
+        self.project = warehouse.project
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, run_id: str, command: str, parameters: dict,
+                  code_versions: dict[str, str], notebook_path: str | None = None,
+                  dates_planned: int = 0, tasks_planned: int = 0,
+                  override_incomplete_upstream: bool = False,
+                  bytes_estimated: int | None = None) -> dt.datetime:
+        started = _now()
+        row = {
+            "run_id": run_id, "run_date": started.date(), "started_at": started,
+            "status": "running", "command": command,
+            "parameters": json.dumps(redact(parameters), default=str),
+            "code_versions": json.dumps(code_versions), "git_revision": git_revision(),
+            "nbkit_version": _version(), "backend": self.warehouse.backend,
+            "host": socket.gethostname(), "pid": os.getpid(), "operator": _operator(),
+            "notebook_path": notebook_path, "dates_planned": dates_planned,
+            "tasks_planned": tasks_planned,
+            "override_incomplete_upstream": override_incomplete_upstream,
+            "bytes_estimated": bytes_estimated, "processed_at": started,
+        }
+        self.warehouse.write_frame(RUNS, pd.DataFrame([row]), keep=("run_id",))
+        return started
+
+    def finish_run(self, run_id: str, started_at: dt.datetime, status: str,
+                   counts: dict[str, int], alerts: list[str],
+                   gate_verdicts: dict | None = None, **extra) -> None:
+        current = self.run(run_id)
+        row = {**current, "run_date": started_at.date(), "status": status,
+               "finished_at": _now(), "processed_at": _now(),
+               "tasks_succeeded": counts.get("success", 0),
+               "tasks_failed": counts.get("failed", 0) + counts.get("partial", 0),
+               "tasks_skipped": counts.get("skipped", 0),
+               "rows_written": counts.get("rows", 0),
+               "alerts": json.dumps(alerts), "gate_verdicts": json.dumps(gate_verdicts or {}),
+               **extra}
+        self.warehouse.write_frame(RUNS, pd.DataFrame([_clean(row)]), keep=("run_id",))
+
+    def run(self, run_id: str) -> dict:
+        frame = self.warehouse.query(
+            f"SELECT * FROM `{self.project}.{RUNS}` WHERE run_id = @run_id", {"run_id": run_id})
+        if frame.empty:
+            raise NbkitError(f"No run {run_id!r} in the ledger",
+                             "list runs with: nbkit sql \"SELECT run_id, status FROM "
+                             "nba_reference.nbkit_runs ORDER BY started_at DESC\"")
+        return {k: (None if _isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+
+    def runs(self, limit: int = 50) -> pd.DataFrame:
+        return self.warehouse.query(
+            f"SELECT * FROM `{self.project}.{RUNS}` ORDER BY started_at DESC LIMIT {int(limit)}")
+
+    # ------------------------------------------------------------------ history
+    def record(self, run_id: str, outcomes: Iterable[Outcome], trigger: str = "backfill") -> int:
+        """Append one processor_run_history row per outcome (one atomic write)."""
+        rows = [_history_row(run_id, o, trigger) for o in outcomes]
+        if not rows:
+            return 0
+        self.warehouse.write_frame(RUN_HISTORY, pd.DataFrame(rows), keep="all")
+        return len(rows)
+
+    def latest(self, processors: Iterable[str], start: dt.date, end: dt.date) -> pd.DataFrame:
+        """Latest run-history row per (processor_name, data_date) in [start, end].
+
+        Columns: processor_name, data_date, status, code_version, run_id, processed_at.
+        """
+        names = sorted(set(processors))
+        if not names:
+            return pd.DataFrame(columns=["processor_name", "data_date", "status",
+                                         "code_version", "run_id", "processed_at"])
+        sql = f"""
+            SELECT processor_name, data_date, status, cloud_run_revision AS code_version,
+                   run_id, processed_at
+            FROM `{self.project}.{RUN_HISTORY}`
+            WHERE data_date BETWEEN @start AND @end AND processor_name IN UNNEST(@names)
+              AND status != 'running'
+            QUALIFY ROW_NUMBER() OVER (PARTITION BY processor_name, data_date
+                                       ORDER BY processed_at DESC, run_id DESC) = 1"""
+        frame = self.warehouse.query(sql, {"start": start, "end": end, "names": names})
+        frame["data_date"] = pd.to_datetime(frame["data_date"]).dt.date
+        return frame
+
+    def history(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        sql = f"""SELECT * FROM `{self.project}.{RUN_HISTORY}`
+                  WHERE data_date BETWEEN @start AND @end"""
+        return self.warehouse.query(sql, {"start": start, "end": end})
+
+    # ------------------------------------------------------------------ leases
+    def acquire(self, run_id: str, tables: Iterable[str], dates: Iterable[dt.date],
+                ttl_seconds: int = 900, take_over_stale: bool = False,
+                owner: str | None = None) -> Lease:
+        """Take a writer lease on tables x dates, or raise LeaseHeldError naming the holder.
+
+        Leases on disjoint tables or dates coexist (two seasons on two machines). A
+        lease whose heartbeat expired is stale: it blocks until taken over explicitly.
+        """
+        now = _now()
+        lease = Lease(uuid.uuid4().hex[:16], owner or _operator(), socket.gethostname(),
+                      os.getpid(), run_id, sorted(set(tables)), sorted(set(dates)), now,
+                      now + dt.timedelta(seconds=ttl_seconds))
+        conflicts = self._conflicts(lease)
+        stale = [c for c in conflicts if c["expires_at"] < now]
+        live = [c for c in conflicts if c["expires_at"] >= now]
+        if live:
+            raise LeaseHeldError(_held_message(live[0]), "wait for that run to finish, or run "
+                                 "disjoint dates; see it with `nbkit leases`")
+        if stale and not take_over_stale:
+            raise LeaseHeldError(_held_message(stale[0], stale=True),
+                                 "if that run is dead, rerun with --take-over-stale-lease")
+        for old in stale:
+            self._set_status(old, "taken_over", taken_over_by=lease.lease_id)
+        self._write_lease(lease, "active")
+        rivals = [c for c in self._conflicts(lease) if c["expires_at"] >= now
+                  and (c["acquired_at"], c["lease_id"]) < (lease.acquired_at, lease.lease_id)]
+        if rivals:  # lost a simultaneous acquire: the earlier lease wins
+            self.release(lease)
+            raise LeaseHeldError(_held_message(rivals[0]), "wait for that run to finish")
+        return lease
+
+    def heartbeat(self, lease: Lease, ttl_seconds: int = 900) -> None:
+        lease.expires_at = _now() + dt.timedelta(seconds=ttl_seconds)
+        self._write_lease(lease, "active")
+
+    def release(self, lease: Lease) -> None:
+        self._write_lease(lease, "released", released_at=_now())
+
+    def active_leases(self) -> pd.DataFrame:
+        return self.warehouse.query(
+            f"SELECT * FROM `{self.project}.{LEASES}` WHERE status = 'active' "
+            f"ORDER BY acquired_at")
+
+    def _conflicts(self, lease: Lease) -> list[dict]:
+        active = self.active_leases()
+        out = []
+        for row in active.to_dict("records"):
+            if row["lease_id"] == lease.lease_id:
+                continue
+            tables = set(_as_list(row["tables"]))
+            dates = {pd.Timestamp(d).date() for d in _as_list(row["dates"])}
+            if tables & set(lease.tables) and dates & set(lease.dates):
+                row["expires_at"] = pd.Timestamp(row["expires_at"]).to_pydatetime()
+                row["acquired_at"] = pd.Timestamp(row["acquired_at"]).to_pydatetime()
+                out.append(row)
+        return out
+
+    def _write_lease(self, lease: Lease, status: str, released_at=None) -> None:
+        row = {"lease_id": lease.lease_id, "lease_date": lease.lease_date, "run_id": lease.run_id,
+               "owner": lease.owner, "host": lease.host, "pid": lease.pid,
+               "tables": lease.tables, "dates": lease.dates, "acquired_at": lease.acquired_at,
+               "heartbeat_at": _now(), "expires_at": lease.expires_at,
+               "released_at": released_at, "status": status, "processed_at": _now()}
+        self.warehouse.write_frame(LEASES, pd.DataFrame([row]), keep=("lease_id",))
+
+    def _set_status(self, row: dict, status: str, taken_over_by: str | None = None) -> None:
+        row = {k: v for k, v in row.items() if not _isna(v) or isinstance(v, (list, tuple))}
+        row.update(status=status, taken_over_by=taken_over_by, processed_at=_now(),
+                   lease_date=pd.Timestamp(row["lease_date"]).date(),
+                   tables=list(_as_list(row["tables"])),
+                   dates=[pd.Timestamp(d).date() for d in _as_list(row["dates"])])
+        self.warehouse.write_frame(LEASES, pd.DataFrame([row]), keep=("lease_id",))
+
+
+def _history_row(run_id: str, o: Outcome, trigger: str) -> dict:
+    dataset, table = o.output_table.split(".")
+    errors = [{"error_type": "ProcessorError", "error_message": o.error,
+               "timestamp": o.finished_at.isoformat()}] if o.error else None
+    return {
+        "processor_name": o.run_history_name, "run_id": run_id,
+        "season_year": o.data_date.year if o.data_date.month >= 8 else o.data_date.year - 1,
+        "status": o.status, "duration_seconds": (o.finished_at - o.started_at).total_seconds()
+        / max(o.chunk_dates, 1),
+        "records_processed": o.rows, "records_created": o.rows, "records_updated": 0,
+        "records_skipped": 0, "backfill_mode": True, "force_reprocess": False,
+        "test_mode": False, "execution_host": socket.gethostname(), "triggered_by": "nbkit",
+        "errors": json.dumps(errors) if errors else None,
+        "summary": json.dumps({"code_version": o.code_version, "expected_rows": o.expected_rows,
+                               "rows": o.rows, "chunk_dates": o.chunk_dates,
+                               "processor": o.processor}),
+        "data_date": o.data_date, "started_at": o.started_at, "processed_at": o.finished_at,
+        "phase": PHASE_NAMES.get(o.phase, f"phase_{o.phase}"), "output_table": table,
+        "output_dataset": dataset, "trigger_source": trigger,
+        "cloud_run_revision": o.code_version, "retry_attempt": o.attempt,
+        "skipped": o.status == "skipped", "skip_reason": o.skip_reason,
+        "dependency_check_passed": o.status != "skipped" or o.skip_reason is None,
+    }
+
+
+def _held_message(row: dict, stale: bool = False) -> str:
+    kind = "A stale lease (heartbeat expired)" if stale else "Another writer"
+    return (f"{kind} holds {len(_as_list(row['tables']))} overlapping table(s): owner "
+            f"{row['owner']} on {row['host']} pid {row['pid']}, run {row['run_id']}, "
+            f"lease {row['lease_id']} until {row['expires_at']:%Y-%m-%d %H:%M:%S} UTC")
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return json.loads(value)
+    return list(value)
+
+
+def _isna(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _clean(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k in _RUN_COLUMNS}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _operator() -> str:
+    try:
+        return os.environ.get("NBKIT_OPERATOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _version() -> str:
+    from nbkit import __version__
+
+    return __version__
+
+
+_RUN_COLUMNS = {
+    "run_id", "run_date", "started_at", "finished_at", "status", "command", "parameters",
+    "code_versions", "git_revision", "nbkit_version", "backend", "host", "pid", "operator",
+    "notebook_path", "dates_planned", "tasks_planned", "tasks_succeeded", "tasks_failed",
+    "tasks_skipped", "rows_written", "bytes_estimated", "bytes_billed",
+    "override_incomplete_upstream", "alerts", "gate_verdicts", "processed_at"}
