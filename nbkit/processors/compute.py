@@ -12,8 +12,17 @@ if TYPE_CHECKING:
 
 
 def compute(warehouse: Warehouse, processor: type[Processor],
-            dates: Iterable[dt.date]) -> ReplaceResult:
-    """Replace the processor's output partitions for ``dates`` with freshly computed rows."""
+            dates: Iterable[dt.date]) -> ReplaceResult | None:
+    """Replace the processor's output partitions for ``dates`` with freshly computed rows.
+
+    External processors (a command or a callable) do their own writing; they
+    return None and are checked afterwards like every other processor.
+    """
+    from nbkit.processors.external import ExternalProcessor
+
     dates = sorted(set(dates))
+    if issubclass(processor, ExternalProcessor):
+        processor.run_external(warehouse, dates)
+        return None
     return warehouse.replace_dates(processor.TARGET_TABLE, dates, processor.sql_text(),
                                    {"dates": dates})

@@ -1,0 +1,401 @@
+"""The executor: runs a Plan against a warehouse, recording every outcome in the ledger.
+
+Phase 3 processors run concurrently (bounded workers), Phase 4 level by level
+in dependency order. Dates go in chunks (default: a season per statement); a
+failing chunk is split to isolate the failing date. A date is a success only
+if its partition holds the expected rows with no duplicate keys; anything
+short is recorded as partial. A failed or incomplete date quarantines only
+its own downstream work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+import pandas as pd
+
+from nbkit import gaps
+from nbkit.calendar import SeasonCalendar
+from nbkit.errors import NbkitError, WarehouseError
+from nbkit.ledger import Ledger, Outcome, new_run_id
+from nbkit.plan import Plan, upstream_dates
+from nbkit.processors import Registry, registry as default_registry
+from nbkit.processors.base import Processor
+from nbkit.processors.compute import compute
+from nbkit.progress import Progress
+
+if TYPE_CHECKING:
+    from nbkit.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+INJECT_ENV = "NBKIT_INJECT_FAILURE"
+_TRANSIENT = ("conflict", "serialize", "deadline", "timeout", "timed out", "rate limit",
+              "quota", "503", "500 ", "backenderror", "temporarily")
+
+
+class OnError(enum.Enum):
+    """What to do after a failed date: keep going with the rest, or stop scheduling."""
+
+    CONTINUE = "continue"
+    STOP = "stop"
+
+
+class InjectedFailure(NbkitError):
+    """Raised on purpose by $NBKIT_INJECT_FAILURE (processor@date,...) to rehearse failures."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to execute a plan.
+
+    Attributes:
+        workers: concurrent processors within a phase (Phase 3, and TDZA || PSZA).
+        chunk_size: dates per statement; 0 = a whole season per statement.
+        on_error: continue with other dates, or stop scheduling after a failure.
+        retries: extra attempts for transient errors, with exponential backoff.
+        backoff_seconds: first retry delay.
+        allow_incomplete_upstream: run Phase 4 even where Phase 3 inputs are incomplete
+            (logged as an override in the run and the digest).
+        take_over_stale_lease: take over a writer lease whose heartbeat expired.
+        command: the command line, shown as the resume command.
+        parameters: recorded (secrets redacted) in the run table.
+        notebook_path: the executed notebook, when a notebook runs this.
+        progress: show progress bars (terminal or Jupyter).
+    """
+
+    workers: int = 2
+    chunk_size: int = 0
+    on_error: OnError = OnError.CONTINUE
+    retries: int = 2
+    backoff_seconds: float = 0.5
+    allow_incomplete_upstream: bool = False
+    take_over_stale_lease: bool = False
+    command: str = "nbkit backfill"
+    parameters: dict = field(default_factory=dict)
+    notebook_path: str | None = None
+    progress: bool = True
+    run_id: str | None = None
+    lease_ttl_seconds: int = 900
+
+
+@dataclass
+class RunResult:
+    """What a run did: outcomes per processor and date, alerts, and how to resume."""
+
+    run_id: str | None
+    status: str
+    outcomes: pd.DataFrame
+    alerts: list[str]
+    seconds: float
+    resume_command: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("success", "nothing to do")
+
+    def summary(self) -> pd.DataFrame:
+        if self.outcomes.empty:
+            return pd.DataFrame(columns=["processor", "success", "partial", "failed", "skipped",
+                                         "rows"])
+        table = self.outcomes.pivot_table(index="processor", columns="status", values="date",
+                                          aggfunc="count", fill_value=0)
+        for col in ("success", "partial", "failed", "skipped"):
+            if col not in table:
+                table[col] = 0
+        table["rows"] = self.outcomes.groupby("processor")["rows"].sum()
+        order = [p for p in dict.fromkeys(self.outcomes["processor"])]
+        return table.loc[order, ["success", "partial", "failed", "skipped", "rows"]].reset_index()
+
+
+def run_plan(plan: Plan, warehouse: Warehouse, calendar: SeasonCalendar,
+             options: RunOptions = RunOptions(), registry: Registry = default_registry,
+             complete: set[tuple[str, dt.date]] | None = None,
+             on_outcome: Callable[[Outcome], None] | None = None) -> RunResult:
+    """Execute every runnable task of the plan; return what happened.
+
+    Args:
+        plan: the tasks (build it with nbkit.backfill.prepare_plan).
+        warehouse: where to compute and write.
+        calendar: season calendar (for upstream lookback windows).
+        options: execution settings.
+        registry: processor lookup.
+        complete: (processor, date) pairs already complete before the run.
+        on_outcome: called after each recorded outcome (notebooks use it for live views).
+    """
+    started = time.monotonic()
+    tasks = plan.runnable()
+    if not tasks:
+        return RunResult(None, "nothing to do", _frame([]), [], time.monotonic() - started)
+    runner = _Runner(plan, warehouse, calendar, options, registry, set(complete or ()),
+                     on_outcome)
+    return runner.run(started)
+
+
+class _Runner:
+    def __init__(self, plan, warehouse, calendar, options, registry, complete, on_outcome):
+        self.plan, self.wh, self.calendar, self.opt = plan, warehouse, calendar, options
+        self.registry, self.complete, self.on_outcome = registry, complete, on_outcome
+        self.ledger = Ledger(warehouse)
+        self.run_id = options.run_id or new_run_id()
+        self.outcomes: list[Outcome] = []
+        self.alerts: list[str] = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.rates: dict[str, float] = {}
+        self.injected = _injected_failures()
+        self.todo: dict[str, list[dt.date]] = {}
+        for task in plan.runnable():
+            self.todo.setdefault(task.processor, []).append(task.date)
+
+    def run(self, started: float) -> RunResult:
+        procs = [self.registry.get_or_raise(n) for n in self.todo]
+        tables = sorted({p.TARGET_TABLE for p in procs})
+        self.lease = self.ledger.acquire(self.run_id, tables, self.plan.dates(),
+                                         ttl_seconds=self.opt.lease_ttl_seconds,
+                                         take_over_stale=self.opt.take_over_stale_lease)
+        self.last_beat = time.monotonic()
+        versions = {p.NAME: p.code_version() for p in procs}
+        run_started = self.ledger.start_run(
+            self.run_id, self.opt.command, self.opt.parameters, versions,
+            notebook_path=self.opt.notebook_path, dates_planned=len(self.plan.dates()),
+            tasks_planned=sum(len(d) for d in self.todo.values()),
+            override_incomplete_upstream=self.opt.allow_incomplete_upstream)
+        if self.opt.allow_incomplete_upstream:
+            self.alerts.append("OVERRIDE: Phase 4 allowed to run on incomplete Phase 3 inputs")
+        status = "failed"
+        self.progress = Progress(sum(len(d) for d in self.todo.values()), self.opt.progress,
+                                 self._eta)
+        try:
+            for level in _levels(procs):
+                if self.stop.is_set():
+                    break
+                with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
+                    list(pool.map(self._run_processor, level))
+            status = self._status()
+        except BaseException:
+            status = "interrupted"
+            raise
+        finally:
+            self.progress.close()
+            counts = _counts(self.outcomes)
+            try:
+                self.ledger.finish_run(self.run_id, run_started, status, counts, self.alerts)
+                self.ledger.release(self.lease)
+            except Exception:  # noqa: BLE001 - never hide the original error
+                log.exception("could not close run %s in the ledger", self.run_id)
+        frame = _frame(self.outcomes)
+        resume = None if status == "success" else self.opt.command
+        return RunResult(self.run_id, status, frame, self.alerts,
+                         time.monotonic() - started, resume)
+
+    # ------------------------------------------------------------ per processor
+    def _run_processor(self, proc: type[Processor]) -> None:
+        dates = sorted(self.todo.get(proc.NAME, []))
+        ready, blocked = self._split_ready(proc, dates)
+        if blocked:
+            self._quarantine(proc, blocked)
+        for chunk in _chunks(ready, self.opt.chunk_size, self.calendar):
+            if self.stop.is_set():
+                break
+            self._run_chunk(proc, chunk)
+            self._heartbeat()
+
+    def _split_ready(self, proc, dates):
+        if proc.PHASE < 4 or self.opt.allow_incomplete_upstream:
+            return dates, {}
+        ready, blocked = [], {}
+        for day in dates:
+            missing = [(u, d) for u in proc.UPSTREAM_PROCESSORS
+                       for d in upstream_dates(self.registry.get_or_raise(u), proc, day,
+                                               self.calendar)
+                       if (u, d) not in self.complete]
+            if missing:
+                blocked[day] = missing[0]
+            else:
+                ready.append(day)
+        return ready, blocked
+
+    def _quarantine(self, proc, blocked: dict) -> None:
+        now = _now()
+        outcomes = [Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE, day,
+                            "skipped", proc.code_version(), now, now,
+                            skip_reason=f"upstream incomplete: {u} on {d}")
+                    for day, (u, d) in blocked.items()]
+        first = sorted(blocked)[0]
+        self.alerts.append(f"QUARANTINED {proc.NAME}: {len(blocked)} date(s) from {first} "
+                           f"(upstream {blocked[first][0]} incomplete on {blocked[first][1]})")
+        self._record(outcomes)
+
+    def _run_chunk(self, proc, dates: list[dt.date]) -> None:
+        began = _now()
+        try:
+            self._attempt(proc, dates)
+        except Exception as err:  # noqa: BLE001 - isolated below, recorded as the date's failure
+            if len(dates) > 1:
+                half = len(dates) // 2
+                log.warning("%s failed on %d dates; splitting to isolate: %s", proc.NAME,
+                            len(dates), err)
+                self._run_chunk(proc, dates[:half])
+                self._run_chunk(proc, dates[half:])
+                return
+            self._fail(proc, dates[0], began, err)
+            return
+        self._verify(proc, dates, began)
+
+    def _attempt(self, proc, dates):
+        for attempt in range(self.opt.retries + 1):
+            try:
+                hit = [d for d in dates if (proc.NAME, d) in self.injected]
+                if hit:
+                    raise InjectedFailure(f"Injected failure for {proc.NAME} on {hit[0]}",
+                                          f"unset ${INJECT_ENV} and rerun")
+                return compute(self.wh, proc, dates)
+            except WarehouseError as err:
+                if attempt >= self.opt.retries or not _is_transient(err):
+                    raise
+                delay = self.opt.backoff_seconds * (2 ** attempt)
+                self.alerts.append(f"RETRY {proc.NAME} ({len(dates)} dates) after transient "
+                                   f"error, attempt {attempt + 2}: {err.problem[:120]}")
+                time.sleep(delay)
+
+    def _verify(self, proc, dates, began) -> None:
+        counts = gaps.partition_counts(self.wh, proc, dates).set_index("data_date")
+        expected = gaps.expected_counts(self.wh, proc, dates).set_index("data_date")
+        finished = _now()
+        outcomes = []
+        for day in dates:
+            rows = int(counts["rows"].get(day, 0)) if len(counts) else 0
+            dups = int(counts["duplicate_rows"].get(day, 0)) if len(counts) else 0
+            want = int(expected["expected_rows"].get(day, 0)) if len(expected) else rows
+            ok = dups == 0 and rows == want
+            error = None if ok else (f"incomplete: {rows} of {want} expected rows"
+                                     + (f", {dups} duplicate key rows" if dups else ""))
+            outcomes.append(Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE,
+                                    proc.TARGET_TABLE, day, "success" if ok else "partial",
+                                    proc.code_version(), began, finished, rows, want,
+                                    error=error, chunk_dates=len(dates)))
+        seconds = (finished - began).total_seconds()
+        self.rates[proc.NAME] = seconds / max(len(dates), 1)
+        bad = [o for o in outcomes if o.status != "success"]
+        if bad:
+            self.alerts.append(f"PARTIAL {proc.NAME}: {len(bad)} date(s), first {bad[0].data_date}"
+                               f" ({bad[0].error})")
+            if self.opt.on_error is OnError.STOP:
+                self.stop.set()
+        self._record(outcomes)
+
+    def _fail(self, proc, day, began, err) -> None:
+        message = str(err).splitlines()[0][:500]
+        self.alerts.append(f"FAILED {proc.NAME} on {day}: {message}")
+        self._record([Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE,
+                              day, "failed", proc.code_version(), began, _now(),
+                              error=message)])
+        if self.opt.on_error is OnError.STOP:
+            self.stop.set()
+
+    def _record(self, outcomes: list[Outcome]) -> None:
+        with self.lock:
+            self.ledger.record(self.run_id, outcomes)
+            self.outcomes.extend(outcomes)
+            for o in outcomes:
+                key = (o.processor, o.data_date)
+                if o.status == "success":
+                    self.complete.add(key)
+                else:
+                    self.complete.discard(key)
+                if o.status != "skipped":
+                    self.progress.advance(1, o.processor)
+                if self.on_outcome:
+                    self.on_outcome(o)
+
+    def _heartbeat(self) -> None:
+        if time.monotonic() - self.last_beat < self.opt.lease_ttl_seconds / 3:
+            return
+        with self.lock:
+            self.ledger.heartbeat(self.lease, self.opt.lease_ttl_seconds)
+            self.last_beat = time.monotonic()
+
+    def _eta(self) -> float | None:
+        """Seconds left: remaining dates x measured seconds per date, per processor."""
+        if not self.rates:
+            return None
+        done: dict[str, int] = {}
+        for o in self.outcomes:
+            done[o.processor] = done.get(o.processor, 0) + 1
+        fallback = sum(self.rates.values()) / len(self.rates)
+        return sum(max(len(d) - done.get(p, 0), 0) * self.rates.get(p, fallback)
+                   for p, d in self.todo.items())
+
+    def _status(self) -> str:
+        statuses = {o.status for o in self.outcomes}
+        if self.stop.is_set() or "failed" in statuses:
+            return "failed"
+        if "partial" in statuses or "skipped" in statuses:
+            return "partial"
+        return "success"
+
+
+def _levels(procs: list[type[Processor]]) -> list[list[type[Processor]]]:
+    """Group processors so each group's upstreams are all in earlier groups."""
+    names = {p.NAME for p in procs}
+    depth: dict[str, int] = {}
+    for proc in procs:  # procs arrive in topological order
+        ups = [depth[u] for u in proc.UPSTREAM_PROCESSORS if u in depth]
+        depth[proc.NAME] = max([(proc.PHASE - 3) * 100] + [d + 1 for d in ups])
+    levels: dict[int, list] = {}
+    for proc in procs:
+        if proc.NAME in names:
+            levels.setdefault(depth[proc.NAME], []).append(proc)
+    return [levels[k] for k in sorted(levels)]
+
+
+def _chunks(dates: list[dt.date], size: int, calendar: SeasonCalendar) -> list[list[dt.date]]:
+    if not dates:
+        return []
+    if size and size > 0:
+        return [dates[i:i + size] for i in range(0, len(dates), size)]
+    by_season: dict[int, list[dt.date]] = {}
+    for day in dates:
+        by_season.setdefault(calendar.season_of(day), []).append(day)
+    return [by_season[s] for s in sorted(by_season)]
+
+
+def _is_transient(err: WarehouseError) -> bool:
+    text = f"{err.problem} {type(err.__cause__).__name__}".lower()
+    return any(word in text for word in _TRANSIENT)
+
+
+def _injected_failures() -> set[tuple[str, dt.date]]:
+    out = set()
+    for item in os.environ.get(INJECT_ENV, "").split(","):
+        if "@" in item:
+            name, _, day = item.strip().partition("@")
+            out.add((name, dt.date.fromisoformat(day)))
+    return out
+
+
+def _counts(outcomes: list[Outcome]) -> dict[str, int]:
+    counts: dict[str, int] = {"rows": sum(o.rows for o in outcomes)}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    return counts
+
+
+def _frame(outcomes: list[Outcome]) -> pd.DataFrame:
+    return pd.DataFrame([{"processor": o.processor, "phase": o.phase, "date": o.data_date,
+                          "status": o.status, "rows": o.rows, "expected_rows": o.expected_rows,
+                          "reason": o.skip_reason or o.error} for o in outcomes],
+                        columns=["processor", "phase", "date", "status", "rows",
+                                 "expected_rows", "reason"])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)

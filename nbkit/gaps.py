@@ -1,0 +1,190 @@
+"""Gap analysis: what each table holds per date against what the schedule implies.
+
+Every function reads the warehouse and returns a DataFrame. Expected rows come
+from each processor's EXPECTED_ROWS_SQL (itself derived from the schedule and
+the sources), never from hard-coded numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Iterable
+
+import pandas as pd
+
+from nbkit.calendar import SeasonCalendar
+from nbkit.ledger import Ledger
+from nbkit.processors import registry as default_registry
+from nbkit.processors.base import Processor
+
+if TYPE_CHECKING:
+    from nbkit.warehouse import Warehouse
+
+STATE_COLUMNS = ["processor", "phase", "table", "data_date", "rows", "expected_rows",
+                 "duplicate_rows", "ledger_status", "ledger_code_version", "code_version",
+                 "state"]
+
+
+def partition_counts(warehouse: Warehouse, proc: type[Processor],
+                     dates: list[dt.date]) -> pd.DataFrame:
+    """Rows and duplicate-key rows per date of a processor's output table."""
+    keys = ", ".join(f"`{k}`" for k in proc.KEY_COLUMNS)
+    sql = f"""
+        SELECT d AS data_date, SUM(c) AS rows, SUM(IF(c > 1, c - 1, 0)) AS duplicate_rows
+        FROM (SELECT `{proc.DATE_COLUMN}` AS d, {keys}, COUNT(*) AS c
+              FROM `{warehouse.project}.{proc.TARGET_TABLE}`
+              WHERE `{proc.DATE_COLUMN}` IN UNNEST(@dates)
+              GROUP BY d, {keys})
+        GROUP BY d"""
+    return _dated(warehouse.query(sql, {"dates": dates}))
+
+
+def expected_counts(warehouse: Warehouse, proc: type[Processor],
+                    dates: list[dt.date]) -> pd.DataFrame:
+    """Expected rows per date from the processor's EXPECTED_ROWS_SQL."""
+    if not proc.EXPECTED_ROWS_SQL:
+        return pd.DataFrame(columns=["data_date", "expected_rows"])
+    return _dated(warehouse.query(proc.EXPECTED_ROWS_SQL, {"dates": dates}))
+
+
+def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
+                processors: Iterable[type[Processor]] | None = None) -> pd.DataFrame:
+    """State of every (processor, date): missing, partial, duplicates, failed, stale,
+    done or done_no_history, with the counts behind it."""
+    dates = sorted(set(dates))
+    procs = list(processors or default_registry.all())
+    if not dates or not procs:
+        return pd.DataFrame(columns=STATE_COLUMNS)
+    latest = Ledger(warehouse).latest([p.RUN_HISTORY_NAME for p in procs], dates[0], dates[-1])
+    frames = []
+    for proc in procs:
+        base = pd.DataFrame({"data_date": dates})
+        counts = partition_counts(warehouse, proc, dates)
+        expected = expected_counts(warehouse, proc, dates)
+        ledger = latest[latest["processor_name"] == proc.RUN_HISTORY_NAME][
+            ["data_date", "status", "code_version"]].rename(
+            columns={"status": "ledger_status", "code_version": "ledger_code_version"})
+        frame = base.merge(counts, how="left").merge(expected, how="left").merge(ledger,
+                                                                                 how="left")
+        frame[["rows", "duplicate_rows", "expected_rows"]] = frame[
+            ["rows", "duplicate_rows", "expected_rows"]].fillna(0).astype(int)
+        frame["processor"], frame["phase"] = proc.NAME, proc.PHASE
+        frame["table"], frame["code_version"] = proc.TARGET_TABLE, proc.code_version()
+        frame["state"] = [classify(r) for r in frame.itertuples()]
+        frames.append(frame[STATE_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def classify(row) -> str:
+    """The state of one (processor, date) from its counts and latest ledger row."""
+    if row.duplicate_rows > 0:
+        return "duplicates"
+    if row.rows == 0 and row.expected_rows > 0:
+        return "missing"
+    if row.rows != row.expected_rows:
+        return "partial"
+    if isinstance(row.ledger_status, str) and row.ledger_status in ("failed", "partial"):
+        return "failed"
+    if not isinstance(row.ledger_status, str):
+        return "done_no_history" if row.rows > 0 else "missing"
+    if row.ledger_code_version != row.code_version:
+        return "stale"
+    return "done"
+
+
+def table_status(states: pd.DataFrame, calendar: SeasonCalendar) -> pd.DataFrame:
+    """Per table and date: complete, partial, missing or expected-empty (bootstrap)."""
+    frame = states.copy()
+    bootstrap = set(calendar.bootstrap_dates())
+
+    def status(row) -> str:
+        if row.phase >= 4 and row.data_date in bootstrap:
+            return "expected-empty"
+        if row.state in ("done", "done_no_history", "stale", "failed") and row.rows > 0:
+            return "complete" if row.state != "failed" else "partial"
+        if row.state == "missing":
+            return "missing"
+        return "partial"
+
+    frame["status"] = [status(r) for r in frame.itertuples()]
+    return frame[["table", "processor", "phase", "data_date", "rows", "expected_rows",
+                  "duplicate_rows", "state", "status"]]
+
+
+def coverage_by_table(status: pd.DataFrame) -> pd.DataFrame:
+    """Complete dates per table against the dates expected to hold data."""
+    rows = []
+    for (table, phase), group in status.groupby(["table", "phase"], sort=False):
+        expected = group[group["status"] != "expected-empty"]
+        rows.append({"table": table, "phase": int(phase),
+                     "complete": int((expected["status"] == "complete").sum()),
+                     "partial": int((expected["status"] == "partial").sum()),
+                     "missing": int((expected["status"] == "missing").sum()),
+                     "expected_dates": len(expected),
+                     "duplicate_rows": int(group["duplicate_rows"].sum())})
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        frame["pct"] = (100.0 * frame["complete"] / frame["expected_dates"].clip(lower=1)).round(1)
+    return frame
+
+
+def missing_dates(status: pd.DataFrame) -> pd.DataFrame:
+    """Dates that are missing or partial, per table."""
+    bad = status[status["status"].isin(["missing", "partial"])]
+    return bad[["table", "data_date", "status", "rows", "expected_rows", "duplicate_rows"]] \
+        .sort_values(["table", "data_date"]).reset_index(drop=True)
+
+
+def monthly_summary(status: pd.DataFrame) -> pd.DataFrame:
+    """Per month and phase: complete dates against expected dates."""
+    frame = status[status["status"] != "expected-empty"].copy()
+    frame["month"] = pd.to_datetime(frame["data_date"]).dt.strftime("%Y-%m")
+    out = frame.groupby(["month", "phase"]).agg(
+        table_dates=("status", "size"),
+        complete=("status", lambda s: int((s == "complete").sum()))).reset_index()
+    out["pct"] = (100.0 * out["complete"] / out["table_dates"]).round(1)
+    return out
+
+
+def failures_needing_attention(warehouse: Warehouse, start: dt.date,
+                               end: dt.date) -> pd.DataFrame:
+    """Latest outcome per processor and date that is failed or partial (never succeeded since)."""
+    sql = f"""
+        SELECT processor_name, data_date, status, run_id, processed_at, errors,
+               JSON_VALUE(summary, '$.processor') AS processor
+        FROM `{warehouse.project}.nba_reference.processor_run_history`
+        WHERE data_date BETWEEN @start AND @end AND status IN ('success', 'failed', 'partial')
+        QUALIFY ROW_NUMBER() OVER (PARTITION BY processor_name, data_date
+                                   ORDER BY processed_at DESC, run_id DESC) = 1"""
+    frame = warehouse.query(sql, {"start": start, "end": end})
+    frame = frame[frame["status"].isin(["failed", "partial"])]
+    return frame.sort_values(["data_date", "processor_name"]).reset_index(drop=True)
+
+
+def retry_list(states: pd.DataFrame) -> pd.DataFrame:
+    """(processor, dates) that a default backfill would run again, with the command."""
+    todo = states[states["state"].isin(["missing", "partial", "duplicates", "failed", "stale"])]
+    rows = []
+    for name, group in todo.groupby("processor", sort=False):
+        dates = sorted(group["data_date"])
+        rows.append({"processor": name, "dates": len(dates),
+                     "command": f"nbkit backfill --processors {name} --dates "
+                                + ",".join(d.isoformat() for d in dates)})
+    return pd.DataFrame(rows, columns=["processor", "dates", "command"])
+
+
+def throughput(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Measured seconds per date per processor (successful runs), the basis of ETAs."""
+    sql = f"""
+        SELECT JSON_VALUE(summary, '$.processor') AS processor, COUNT(*) AS dates,
+               AVG(duration_seconds) AS seconds_per_date, SUM(records_processed) AS rows
+        FROM `{warehouse.project}.nba_reference.processor_run_history`
+        WHERE data_date BETWEEN @start AND @end AND status = 'success'
+        GROUP BY 1 ORDER BY 1"""
+    return warehouse.query(sql, {"start": start, "end": end})
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame):
+        frame["data_date"] = pd.to_datetime(frame["data_date"]).dt.date
+    return frame
