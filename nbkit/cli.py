@@ -58,6 +58,43 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", help="BigQuery Standard SQL")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
+    selection = argparse.ArgumentParser(add_help=False)
+    selection.add_argument("--season", help="season label, e.g. 2023-24")
+    selection.add_argument("--start-date", dest="start_date", help="first date (inclusive)")
+    selection.add_argument("--end-date", dest="end_date", help="last date (inclusive)")
+    selection.add_argument("--dates", help="explicit dates, comma-separated")
+    selection.add_argument("--phase", dest="phases", help="3, 4 or 3,4 (default both)")
+    selection.add_argument("--processors", help="comma-separated processor names")
+    selection.add_argument("--include", help="missing,partial,failed,stale (default) or all")
+    selection.add_argument("--bootstrap-days", type=int, default=7,
+                           help="days from opening night without Phase 4 output (default 7)")
+
+    plan = sub.add_parser("plan", parents=[common, selection],
+                          help="dry run: what a backfill would do, and why")
+    plan.add_argument("--detail", action="store_true", help="list every task")
+
+    run = sub.add_parser("backfill", parents=[common, selection],
+                         help="run the backfill (resumable: rerun the same command)")
+    run.add_argument("--workers", type=int, default=2)
+    run.add_argument("--chunk-size", type=int, default=0,
+                     help="dates per statement (default 0: a season per statement)")
+    run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
+    run.add_argument("--retries", type=int, default=2)
+    run.add_argument("--allow-incomplete-upstream", action="store_true",
+                     help="override: run Phase 4 on incomplete Phase 3 (logged)")
+    run.add_argument("--take-over-stale-lease", action="store_true")
+    run.add_argument("--no-progress", action="store_true")
+
+    gaps_cmd = sub.add_parser("gaps", parents=[common], help="gap analysis per table and date")
+    gaps_cmd.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
+    gaps_cmd.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
+
+    validate = sub.add_parser("validate", parents=[common], help="quality gates 0-3")
+    validate.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
+    validate.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
+
+    sub.add_parser("leases", parents=[common], help="active writer leases")
+
     status = sub.add_parser("status", parents=[common],
                             help="coverage of every table against the schedule")
     status.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
@@ -140,5 +177,99 @@ def _cmd_status(args) -> int:
     return 0
 
 
+def _request(args):
+    from nbkit.plan import make_request
+
+    return make_request(season=args.season, start_date=args.start_date, end_date=args.end_date,
+                        dates=args.dates, phases=args.phases, processors=args.processors,
+                        include=args.include)
+
+
+def _cmd_plan(args) -> int:
+    from nbkit.backfill import prepare
+
+    request = _request(args)
+    with _open(args, read_only=True) as wh:
+        prepared = prepare(wh, request, args.bootstrap_days)
+    plan = prepared.plan
+    print(f"Plan: {len(plan.dates())} game dates over {plan.calendar_days} calendar days, "
+          f"{len(plan.runnable())} of {len(plan.tasks)} tasks to run (dry run: nothing written)")
+    print(plan.summary().to_string(index=False))
+    if args.detail:
+        print(plan.to_frame().to_string(index=False))
+    return 0
+
+
+def _cmd_backfill(args) -> int:
+    from nbkit.backfill import execute, prepare
+    from nbkit.executor import OnError, RunOptions
+
+    request = _request(args)
+    command = "nbkit " + " ".join(sys.argv[1:]) if sys.argv[1:] else "nbkit backfill"
+    with _open(args) as wh:
+        prepared = prepare(wh, request, args.bootstrap_days)
+        runnable = len(prepared.plan.runnable())
+        print(f"Plan: {len(prepared.plan.dates())} game dates, {runnable} tasks to run.")
+        options = RunOptions(workers=args.workers, chunk_size=args.chunk_size,
+                             on_error=OnError(args.on_error), retries=args.retries,
+                             allow_incomplete_upstream=args.allow_incomplete_upstream,
+                             take_over_stale_lease=args.take_over_stale_lease,
+                             command=command, parameters=vars(args).copy(),
+                             progress=not args.no_progress)
+        result = execute(wh, prepared, options)
+    print(f"Run {result.run_id or '-'}: {result.status} in {result.seconds:.1f} s")
+    if not result.outcomes.empty:
+        print(result.summary().to_string(index=False))
+    if result.alerts:
+        print("Digest:")
+        for alert in result.alerts:
+            print(f"  - {alert}")
+    if result.resume_command and not result.ok:
+        print(f"To retry what did not succeed, run again: {result.resume_command}")
+    return 0 if result.ok else 1
+
+
+def _cmd_gaps(args) -> int:
+    from nbkit import gaps
+    from nbkit.status import DEFAULT_START, load_calendar
+
+    with _open(args, read_only=True) as wh:
+        cal = load_calendar(wh, args.start_date or DEFAULT_START, args.end_date or
+                            __import__("datetime").date(2999, 12, 31))
+        states = gaps.task_states(wh, cal.game_dates())
+    status = gaps.table_status(states, cal)
+    print(gaps.coverage_by_table(status).to_string(index=False))
+    bad = gaps.missing_dates(status)
+    if len(bad):
+        print(f"\n{len(bad)} missing or partial table-dates (first 20):")
+        print(bad.head(20).to_string(index=False))
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    import datetime as dt
+
+    from nbkit import gates
+    from nbkit.status import DEFAULT_START
+
+    with _open(args, read_only=True) as wh:
+        checks = gates.all_gates(wh, args.start_date or DEFAULT_START,
+                                 args.end_date or dt.date(2999, 12, 31))
+    print(checks.to_string(index=False))
+    overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}
+    print("Verdicts: " + ", ".join(f"{g} {v}" for g, v in overall.items()))
+    return 0 if all(v != gates.FAIL for v in overall.values()) else 1
+
+
+def _cmd_leases(args) -> int:
+    from nbkit.ledger import Ledger
+
+    with _open(args, read_only=True) as wh:
+        frame = Ledger(wh).active_leases()
+    print(frame.to_string(index=False) if len(frame) else "No active writer lease.")
+    return 0
+
+
 _COMMANDS = {"init": _cmd_init, "sample-data": _cmd_sample, "sql": _cmd_sql,
-             "status": _cmd_status}
+             "status": _cmd_status, "plan": _cmd_plan, "backfill": _cmd_backfill,
+             "gaps": _cmd_gaps, "validate": _cmd_validate, "leases": _cmd_leases}

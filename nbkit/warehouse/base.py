@@ -77,7 +77,9 @@ class Warehouse(ABC):
                                  "use list_tables() for its row count", table=table.id)
         sql = (f"SELECT {table.partition_column} AS partition_date, COUNT(*) AS row_count "
                f"FROM `{self.project}.{table.id}` GROUP BY 1 ORDER BY 1")
-        return self.query(sql)
+        frame = self.query(sql)
+        frame["partition_date"] = [pd_date(v) for v in frame["partition_date"]]
+        return frame
 
     # ------------------------------------------------------------------ writes
     def init_schema(self) -> list[str]:
@@ -236,6 +238,17 @@ def _frame_select(project: str, table: schema.Table, frame_columns: list[str], r
         keys = " AND ".join(f"N.`{k}` = E.`{k}`" for k in keep)
         existing += f" AND NOT EXISTS (SELECT 1 FROM {relation} AS N WHERE {keys})"
     return f"{select}\nUNION ALL\n{existing}"
+
+
+def pd_date(value) -> dt.date:
+    """A date from whatever a backend returns for a DATE (date, Timestamp, numpy datetime64)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    import pandas as pd
+
+    return pd.Timestamp(value).date()
 
 
 def _as_dates(values: Iterable) -> list[dt.date]:
