@@ -162,6 +162,9 @@ class _Runner:
                                          ttl_seconds=self.opt.lease_ttl_seconds,
                                          take_over_stale=self.opt.take_over_stale_lease)
         self.last_beat = time.monotonic()
+        for old in self.ledger.taken_over:
+            self.alerts.append(f"LEASE TAKEN OVER from run {old['run_id']} (pid {old['pid']} on "
+                               f"{old['host']}): its holder was dead or its heartbeat expired")
         versions = {p.NAME: p.code_version() for p in procs}
         run_started = self.ledger.start_run(
             self.run_id, self.opt.command, self.opt.parameters, versions,

@@ -109,6 +109,7 @@ class Ledger:
     def __init__(self, warehouse: Warehouse) -> None:
         self.warehouse = warehouse
         self.project = warehouse.project
+        self.taken_over: list[dict] = []
 
     # ------------------------------------------------------------------ runs
     def start_run(self, run_id: str, command: str, parameters: dict,
@@ -208,16 +209,18 @@ class Ledger:
                       os.getpid(), run_id, sorted(set(tables)), sorted(set(dates)), now,
                       now + dt.timedelta(seconds=ttl_seconds))
         conflicts = self._conflicts(lease)
-        stale = [c for c in conflicts if c["expires_at"] < now]
-        live = [c for c in conflicts if c["expires_at"] >= now]
+        dead = [c for c in conflicts if _holder_is_dead(c)]
+        stale = [c for c in conflicts if c["expires_at"] < now and c not in dead]
+        live = [c for c in conflicts if c["expires_at"] >= now and c not in dead]
         if live:
             raise LeaseHeldError(_held_message(live[0]), "wait for that run to finish, or run "
                                  "disjoint dates; see it with `nbkit leases`")
         if stale and not take_over_stale:
             raise LeaseHeldError(_held_message(stale[0], stale=True),
                                  "if that run is dead, rerun with --take-over-stale-lease")
-        for old in stale:
+        for old in stale + dead:
             self._set_status(old, "taken_over", taken_over_by=lease.lease_id)
+            self.taken_over.append(old)
         self._write_lease(lease, "active")
         rivals = [c for c in self._conflicts(lease) if c["expires_at"] >= now
                   and (c["acquired_at"], c["lease_id"]) < (lease.acquired_at, lease.lease_id)]
@@ -292,6 +295,19 @@ def _history_row(run_id: str, o: Outcome, trigger: str) -> dict:
         "skipped": o.status == "skipped", "skip_reason": o.skip_reason,
         "dependency_check_passed": o.status != "skipped" or o.skip_reason is None,
     }
+
+
+def _holder_is_dead(row: dict) -> bool:
+    """True only when the holder ran on this host and its process no longer exists."""
+    if row.get("host") != socket.gethostname() or _isna(row.get("pid")):
+        return False
+    try:
+        os.kill(int(row["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _held_message(row: dict, stale: bool = False) -> str:

@@ -77,7 +77,7 @@ class ToyDefense(Processor):
     def sql_text(cls) -> str:
         return """
         SELECT t.team_abbr, d AS analysis_date, COUNT(*) AS games_in_sample,
-               SUM(t.points_scored) AS opponent_points_per_game,
+               ROUND(AVG(t.points_scored), 1) AS opponent_points_per_game,
                CURRENT_TIMESTAMP() AS processed_at
         FROM UNNEST(@dates) AS d
         JOIN `nba-props-platform.nba_analytics.team_offense_game_summary` t
