@@ -55,7 +55,7 @@ def test_write_frame_then_replace_same_dates_never_duplicates(warehouse):
 
 def test_replace_dates_writes_only_requested_dates(warehouse):
     warehouse.write_frame(SCHED, games(D(2023, 11, 1), 2))
-    select = ("SELECT game_id, game_date, season_year, game_status FROM UNNEST(["
+    select = ("SELECT *, 'LAL' AS home_team_tricode, 'BOS' AS away_team_tricode FROM UNNEST(["
               "STRUCT('x1' AS game_id, DATE '2023-11-01' AS game_date, 2023 AS season_year, "
               "3 AS game_status), "
               "STRUCT('x2' AS game_id, DATE '2023-11-05' AS game_date, 2023 AS season_year, "
@@ -76,7 +76,8 @@ def test_replace_with_empty_select_clears_the_dates(warehouse):
 def test_failed_replace_leaves_table_unchanged(warehouse):
     warehouse.write_frame(SCHED, games(D(2023, 11, 1), 3))
     bad = ("SELECT CAST(s AS INT64) AS game_status, DATE '2023-11-01' AS game_date, "
-           "'z' AS game_id FROM UNNEST(['1', 'not-a-number']) AS s")
+           "'z' AS game_id, 2023 AS season_year, 'LAL' AS home_team_tricode, "
+           "'BOS' AS away_team_tricode FROM UNNEST(['1', 'not-a-number']) AS s")
     with pytest.raises(WarehouseError) as info:
         warehouse.replace_dates(SCHED, [D(2023, 11, 1)], bad)
     assert info.value.table == SCHED and "MERGE" in info.value.statement
