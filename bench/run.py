@@ -1,0 +1,147 @@
+"""nbkit benchmarks: prints a table of measured figures and saves them as JSON.
+
+Every ratio is measured within this one run (no figures remembered from
+elsewhere). Run with `make bench`.
+
+  sample      build the four-season sample warehouse (raw + starting state)
+  backfill    full 675-date backfill, both phases, batched (a season per statement)
+  rerun       the same command again (must write nothing)
+  per_date    the same work one date per statement, on a sample of dates, extrapolated
+  gaps/gates  gap analysis and validation query times on the full warehouse
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nbkit import gaps, gates  # noqa: E402
+from nbkit.backfill import execute, prepare  # noqa: E402
+from nbkit.executor import RunOptions  # noqa: E402
+from nbkit.plan import make_request  # noqa: E402
+from nbkit.sample import build_sample  # noqa: E402
+from nbkit.warehouse import open_warehouse  # noqa: E402
+
+START, END = dt.date(2021, 10, 1), dt.date(2024, 11, 29)
+
+
+def timed(fn):
+    began = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - began
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--per-date-sample", type=int, default=40,
+                        help="dates timed one statement each (extrapolated to all dates)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="nbkit-bench-"))
+    results: dict = {"machine": _machine(), "when": dt.datetime.now(dt.timezone.utc).isoformat()}
+    try:
+        path = work / "bench.duckdb"
+        with open_warehouse(str(path)) as wh:
+            wh.init_schema()
+            _, results["sample_seconds"] = timed(lambda: build_sample(wh, seed=7))
+            request = make_request(start_date=START.isoformat(), end_date=END.isoformat())
+            prepared, results["plan_seconds"] = timed(lambda: prepare(wh, request))
+            results["tasks"] = len(prepared.plan.runnable())
+            run, results["backfill_seconds"] = timed(
+                lambda: execute(wh, prepared, RunOptions(progress=False)))
+            results["backfill_status"] = run.status
+            again, results["rerun_seconds"] = timed(
+                lambda: execute(wh, prepare(wh, request), RunOptions(progress=False)))
+            results["rerun_status"] = again.status
+            _gap_and_gate_times(wh, results)
+            shutil.copy(path, work / "per_date.duckdb")
+        _per_date(work / "per_date.duckdb", args.per_date_sample, results)
+        results["peak_rss_mib"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _report(results, Path(args.out))
+    return 0
+
+
+def _gap_and_gate_times(wh, results: dict) -> None:
+    from nbkit.status import load_calendar
+
+    def gap_analysis():
+        calendar = load_calendar(wh, START, END)
+        status = gaps.table_status(gaps.task_states(wh, calendar.game_dates()), calendar)
+        return gaps.coverage_by_table(status)
+
+    _, results["gap_analysis_seconds"] = timed(gap_analysis)
+    sc, results["gate_scope_seconds"] = timed(lambda: gates.scope(wh, START, END))
+    for name, fn in (("gate0", lambda: gates.gate0(wh, START, END)),
+                     ("gate1", lambda: gates.gate1(wh, sc)),
+                     ("gate2", lambda: gates.gate2(wh, sc)),
+                     ("gate3", lambda: gates.gate3(wh, sc))):
+        frame, results[f"{name}_seconds"] = timed(fn)
+        results[f"{name}_verdict"] = gates.verdict(frame)
+
+
+def _per_date(path: Path, sample: int, results: dict) -> None:
+    """Time the same processors one date per statement on evenly spaced dates."""
+    from nbkit.processors import registry
+    from nbkit.processors.compute import compute
+
+    with open_warehouse(str(path)) as wh:
+        prepared = prepare(wh, make_request(start_date=START.isoformat(),
+                                            end_date=END.isoformat(), include="all"))
+        tasks = prepared.plan.runnable()
+        dates = sorted({t.date for t in tasks})
+        step = max(len(dates) // sample, 1)
+        chosen = dates[::step][:sample]
+        elapsed = 0.0
+        for proc in registry.all():
+            mine = [t.date for t in tasks if t.processor == proc.NAME and t.date in chosen]
+            for day in mine:
+                _, seconds = timed(lambda: compute(wh, proc, [day]))
+                elapsed += seconds
+        per_task = elapsed / max(sum(1 for t in tasks if t.date in chosen), 1)
+        results["per_date_seconds_per_task"] = round(per_task, 4)
+        results["per_date_estimated_seconds"] = round(per_task * len(tasks), 1)
+        results["per_date_over_batched"] = round(
+            results["per_date_estimated_seconds"] / results["backfill_seconds"], 1)
+
+
+def _report(results: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    targets = {"backfill_seconds": ("< 60 s", lambda v: v < 60),
+               "per_date_over_batched": (">= 20x", lambda v: v >= 20),
+               "gap_analysis_seconds": ("< 2 s", lambda v: v < 2),
+               "peak_rss_mib": ("< 1536 MiB", lambda v: v < 1536)}
+    print(f"{'figure':<32}{'value':>16}  target")
+    for key, value in results.items():
+        if key in ("machine", "when"):
+            continue
+        target, ok = targets.get(key, ("", None))
+        mark = "" if ok is None or not isinstance(value, (int, float)) else \
+            ("  OK" if ok(value) else "  MISSED")
+        print(f"{key:<32}{str(value):>16}  {target}{mark}")
+    print(f"machine: {results['machine']}\nsaved: {out}")
+
+
+def _machine() -> str:
+    return (f"{platform.machine()} {os.cpu_count()} cores, "
+            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+            f"Python {platform.python_version()}, {platform.system()}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
