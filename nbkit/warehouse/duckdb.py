@@ -139,6 +139,8 @@ class DuckDBWarehouse(Warehouse):
                           "(nbkit sql \"SELECT * FROM dataset.table LIMIT 1\" shows them)"
         if isinstance(err, (duckdb.ConversionException, duckdb.InvalidInputException)):
             return first, "check the types of the values and parameters"
+        if isinstance(err, duckdb.ConstraintException):
+            return first, "give the named column a value (the schema declares it NOT NULL)"
         if isinstance(err, duckdb.TransactionException):
             return first, "retry; if it persists another process may be writing the same file"
         if isinstance(err, duckdb.ParserException):

@@ -1,0 +1,16 @@
+"""The doctest examples in pure modules run."""
+
+import doctest
+
+import pytest
+
+import nbkit.params
+import nbkit.plan
+import nbkit.progress
+
+
+@pytest.mark.parametrize("module", [nbkit.params, nbkit.plan, nbkit.progress],
+                         ids=lambda m: m.__name__)
+def test_doctests(module):
+    failures, tried = doctest.testmod(module)
+    assert tried > 0 and failures == 0
