@@ -8,6 +8,7 @@ import pytest
 
 from nbkit.warehouse import open_warehouse
 
+pytest_plugins = ["tests.bigquery.plugin"]  # the bigquery_warehouse fixture (bqemulator)
 BACKENDS = [b for b in os.environ.get("NBKIT_TEST_BACKENDS", "duckdb").split(",") if b]
 
 

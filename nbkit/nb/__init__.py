@@ -1,0 +1,36 @@
+"""What the notebooks call: each function returns values and figures; notebooks display them.
+
+    from nbkit import nb
+    report = nb.preflight(warehouse)            # 00_preflight
+    run = nb.SeasonRun(warehouse, season="2023-24")   # 10_season: plan, run_phase, gate
+    gaps = nb.gap_analysis(warehouse)           # 20_gap_analysis
+    signoff = nb.validation(warehouse)          # 30_validation
+    rec = nb.Recovery(warehouse, mode="retry_failed")  # 40_recovery: preview, apply
+    nb.Stepper(warehouse)                       # 50_interactive
+
+Importing this package connects to nothing. It widens pandas' display.max_colwidth so the
+explanations and commands in the notebooks' tables show in full.
+"""
+
+from __future__ import annotations
+
+import pandas as _pd
+
+from nbkit.nb.common import GateFailed, record, run_command
+
+__all__ = ["GateFailed", "Recovery", "SeasonRun", "Stepper", "gap_analysis", "preflight",
+           "record", "run_command", "show", "validation"]
+
+_pd.set_option("display.max_colwidth", 400)
+
+_LAZY = {"preflight": "nbkit.nb.preflight", "SeasonRun": "nbkit.nb.season",
+         "gap_analysis": "nbkit.nb.gapview", "validation": "nbkit.nb.signoff",
+         "Recovery": "nbkit.nb.recovery", "Stepper": "nbkit.nb.stepper", "show": "nbkit.viz"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'nbkit.nb' has no attribute {name!r}")

@@ -1,0 +1,154 @@
+"""Gap analysis (notebooks/20_gap_analysis.ipynb): read-only, safe during a batch run.
+
+Per table and date: complete / partial / missing / expected-empty against the
+schedule, as a heatmap and as lists; the monthly summary; failures that never
+succeeded since; what a default backfill would retry; measured throughput and
+the ETA of the remaining work (remaining dates x measured seconds per date,
+per processor).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nbkit import gaps
+from nbkit.nb.common import html_table, opened, secret
+from nbkit.nb.spec import date_range
+from nbkit.progress import format_seconds
+from nbkit.status import DEFAULT_START, load_calendar
+
+
+@dataclass(repr=False)
+class GapReport:
+    """Every view of the gap analysis over [start, end]."""
+
+    start: dt.date
+    end: dt.date
+    status: pd.DataFrame
+    states: pd.DataFrame
+    failures: pd.DataFrame
+    throughput: pd.DataFrame
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        return gaps.coverage_by_table(self.status)
+
+    @property
+    def missing(self) -> pd.DataFrame:
+        """Missing and partial dates, one row per table and date."""
+        return gaps.missing_dates(self.status)
+
+    @property
+    def missing_by_table(self) -> pd.DataFrame:
+        bad = self.missing
+        if bad.empty:
+            return pd.DataFrame(columns=["table", "missing", "partial", "dates"])
+        return bad.groupby("table").agg(
+            missing=("status", lambda s: int((s == "missing").sum())),
+            partial=("status", lambda s: int((s == "partial").sum())),
+            dates=("data_date", lambda d: _ranges(sorted(d)))).reset_index()
+
+    @property
+    def monthly(self) -> pd.DataFrame:
+        return gaps.monthly_summary(self.status) if len(self.status) else pd.DataFrame()
+
+    @property
+    def retry(self) -> pd.DataFrame:
+        return gaps.retry_list(self.states)
+
+    def heatmap(self):
+        from nbkit.viz import heatmap
+
+        return heatmap(self.status, f"Coverage by date and table, {self.start}..{self.end}")
+
+    def eta(self) -> pd.DataFrame:
+        """Remaining dates x measured seconds per date, per processor."""
+        return eta_table(self.retry, self.throughput)
+
+    def __repr__(self) -> str:
+        return f"<GapReport {self.start}..{self.end}: {len(self.missing)} missing or partial>"
+
+    def _repr_html_(self) -> str:
+        bad = self.missing
+        return (f"<h4>Gap analysis {self.start}..{self.end}</h4><p>{len(bad)} missing or "
+                f"partial table-dates; {len(self.failures)} failure(s) needing attention</p>"
+                + html_table(self.coverage))
+
+
+def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
+                 bootstrap_days: int = 7, wait_seconds: float = 30.0,
+                 gcp_access_token: str = "") -> GapReport:
+    """Measure the warehouse read-only (waits up to wait_seconds for a busy DuckDB file)."""
+    start, end = date_range(start_date, end_date)
+    with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
+                access_token=secret("gcp_access_token", gcp_access_token)) as wh:
+        calendar = load_calendar(wh, start or DEFAULT_START, end or dt.date(2999, 12, 31),
+                                 bootstrap_days)
+        dates = calendar.game_dates()
+        first, last = (dates[0], dates[-1]) if dates else (start or DEFAULT_START,
+                                                           end or DEFAULT_START)
+        states = gaps.task_states(wh, dates)
+        failures = gaps.failures_needing_attention(wh, first, last)
+        rate = gaps.throughput(wh, first, last)
+    status = gaps.table_status(states, calendar) if len(states) else \
+        pd.DataFrame(columns=["table", "processor", "phase", "data_date", "rows",
+                              "expected_rows", "duplicate_rows", "state", "status"])
+    failures = failures.drop(columns=["errors"], errors="ignore").assign(
+        error=_first_errors(failures))
+    return GapReport(first, last, status, states, failures, rate)
+
+
+def eta_table(retry: pd.DataFrame, rate: pd.DataFrame) -> pd.DataFrame:
+    """Per processor: remaining dates, measured seconds per date, ETA (sequential sum last)."""
+    measured = dict(zip(rate["processor"], rate["seconds_per_date"])) if len(rate) else {}
+    fallback = sum(measured.values()) / len(measured) if measured else None
+    rows = []
+    for r in retry.itertuples():
+        per = measured.get(r.processor, fallback)
+        rows.append({"processor": r.processor, "remaining_dates": r.dates,
+                     "seconds_per_date": None if per is None else round(float(per), 3),
+                     "basis": "measured" if r.processor in measured else
+                     "other processors' mean" if per is not None else "no runs measured yet",
+                     "eta": "unknown" if per is None else format_seconds(r.dates * per)})
+    frame = pd.DataFrame(rows, columns=["processor", "remaining_dates", "seconds_per_date",
+                                        "basis", "eta"])
+    known = [r["remaining_dates"] * r["seconds_per_date"] for r in rows
+             if r["seconds_per_date"] is not None]
+    if rows:
+        total = format_seconds(sum(known)) if len(known) == len(rows) else "unknown"
+        frame.loc[len(frame)] = ["TOTAL (one processor at a time)",
+                                 int(frame["remaining_dates"].sum()), None, "", total]
+    return frame
+
+
+def _first_errors(failures: pd.DataFrame) -> list[str]:
+    import json
+
+    out = []
+    for value in failures.get("errors", pd.Series(dtype=object)):
+        try:
+            items = json.loads(value) if isinstance(value, str) else value or []
+            out.append(str(items[0].get("error_message", ""))[:200] if items else "")
+        except (ValueError, TypeError, AttributeError, IndexError):
+            out.append(str(value)[:200])
+    return out
+
+
+def _ranges(dates: list[dt.date]) -> str:
+    """Consecutive runs of dates, compactly: 2023-10-24..2023-10-26, 2023-11-01."""
+    if not dates:
+        return ""
+    parts, first, prev = [], dates[0], dates[0]
+    for day in dates[1:] + [None]:
+        if day is not None and (day - prev).days <= 1:
+            prev = day
+            continue
+        parts.append(str(first) if first == prev else f"{first}..{prev}")
+        if day is not None:
+            first = prev = day
+    text = ", ".join(parts[:12])
+    return text + (f" and {len(parts) - 12} more ranges" if len(parts) > 12 else "")
+

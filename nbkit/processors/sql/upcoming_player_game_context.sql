@@ -1,0 +1,490 @@
+-- upcoming_player_game_context: exactly one row per (player_lookup, game_id) rostered in the
+-- gamebook on every date in @dates ('all_rostered': active, inactive and dnp alike, as production;
+-- one driver row per player-game, so no status or prop line can fan it out: fix of D4).
+-- Matchup from the schedule by date + tricodes (fix of D10); points line from the Odds API, else
+-- BettingPros; fatigue and form from the player's games in the 30 days before the date.
+WITH
+driver AS (
+  SELECT game_id, game_date, season_year, player_lookup, team_abbr,
+         SPLIT(game_id, '_')[SAFE_OFFSET(1)] AS away_abbr,
+         SPLIT(game_id, '_')[SAFE_OFFSET(2)] AS home_abbr
+  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup
+                             ORDER BY processed_at DESC, data_hash DESC, team_abbr) = 1
+),
+schedule AS (
+  -- 30 days back for rest, 14 ahead for the next game
+  SELECT *
+  FROM `nba-props-platform.nba_raw.nbac_schedule`
+  WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
+                      AND DATE_ADD((SELECT MAX(d) FROM UNNEST(@dates) AS d), INTERVAL 14 DAY)
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY processed_at DESC, data_hash DESC) = 1
+),
+team_schedule AS (
+  SELECT game_id, game_date, game_status, is_primetime, home_team_tricode AS team_abbr
+  FROM schedule
+  UNION ALL
+  SELECT game_id, game_date, game_status, is_primetime, away_team_tricode
+  FROM schedule
+),
+targets AS (
+  SELECT g.*,
+         CASE g.team_abbr WHEN g.home_abbr THEN g.away_abbr WHEN g.away_abbr THEN g.home_abbr END
+           AS opponent_team_abbr,
+         g.team_abbr = g.home_abbr AS home_game,
+         s.game_id AS schedule_game_id,
+         -- postseason by the schedule's game type; otherwise by month (production's rule)
+         CASE WHEN s.is_playoffs OR s.is_play_in THEN 'playoffs'
+              WHEN EXTRACT(MONTH FROM g.game_date) IN (10, 11) THEN 'early'
+              WHEN EXTRACT(MONTH FROM g.game_date) IN (12, 1, 2) THEN 'mid'
+              WHEN EXTRACT(MONTH FROM g.game_date) IN (3, 4) THEN 'late'
+              ELSE 'playoffs' END AS season_phase
+  FROM driver AS g
+  LEFT JOIN schedule AS s
+    ON s.game_date = g.game_date
+   AND s.away_team_tricode = g.away_abbr
+   AND s.home_team_tricode = g.home_abbr
+  -- a player whose team is neither side of the game_id cannot be placed; the date reads partial
+  WHERE g.team_abbr IN (g.home_abbr, g.away_abbr)
+),
+gamebook_history AS (
+  SELECT game_id, game_date, player_lookup, TRIM(minutes) AS minutes, points,
+         'nbac_gamebook_player_stats' AS source, 0 AS stat_sum
+  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
+                      AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND LOWER(player_status) = 'active' AND player_lookup IS NOT NULL
+),
+history_rows AS (
+  -- games played: gamebook 'active' rows, BDL rows with playing time for games the gamebook lacks
+  SELECT * FROM gamebook_history
+  UNION ALL
+  SELECT game_id, game_date, player_lookup, TRIM(minutes), points, 'bdl_player_boxscores',
+         COALESCE(points, 0) + COALESCE(field_goals_attempted, 0) + COALESCE(free_throws_attempted, 0)
+           + COALESCE(rebounds, 0) + COALESCE(assists, 0) + COALESCE(steals, 0) + COALESCE(blocks, 0)
+           + COALESCE(turnovers, 0) + COALESCE(personal_fouls, 0)
+  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
+  WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
+                      AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND game_id NOT IN (SELECT game_id FROM gamebook_history)
+),
+history AS (
+  SELECT player_lookup, game_date, source, points, stat_sum,
+         CASE
+           WHEN REGEXP_CONTAINS(minutes, r'^[0-9]{1,3}:[0-5][0-9]$')
+             THEN 60 * SAFE_CAST(SPLIT(minutes, ':')[OFFSET(0)] AS INT64)
+                  + SAFE_CAST(SPLIT(minutes, ':')[OFFSET(1)] AS INT64)
+           WHEN REGEXP_CONTAINS(minutes, r'^[0-9]{1,3}$') THEN 60 * SAFE_CAST(minutes AS INT64)
+         END AS seconds_played
+  FROM history_rows
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date ORDER BY source DESC, game_id) = 1
+),
+played AS (
+  SELECT *, LAG(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS prev_game_date
+  FROM history
+  WHERE source = 'nbac_gamebook_player_stats' OR seconds_played > 0
+     OR (seconds_played IS NULL AND stat_sum > 0)
+),
+recent AS (
+  -- the player's games in [D-30, D); the previous game only counts inside the same window
+  SELECT t.game_id, t.player_lookup, t.game_date AS target_date, h.game_date, h.points,
+         h.seconds_played, h.source,
+         IF(h.prev_game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY), h.prev_game_date, NULL)
+           AS prev_game_date,
+         ROW_NUMBER() OVER (PARTITION BY t.game_id, t.player_lookup ORDER BY h.game_date DESC) AS recency
+  FROM targets AS t
+  JOIN played AS h
+    ON h.player_lookup = t.player_lookup
+   AND h.game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY) AND h.game_date < t.game_date
+),
+fatigue AS (
+  SELECT game_id, player_lookup, target_date,
+         COUNT(*) AS games_last_30,
+         MAX(game_date) AS last_game_date,
+         MAX(IF(recency = 1, prev_game_date, NULL)) AS second_last_game_date,
+         MAX(IF(DATE_DIFF(game_date, prev_game_date, DAY) >= 2, game_date, NULL)) AS last_rested_game,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY)) AS games_7,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS games_14,
+         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY), seconds_played, 0)) AS seconds_7,
+         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY), seconds_played, 0)) AS seconds_14,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)
+                 AND DATE_DIFF(game_date, prev_game_date, DAY) = 1
+                 AND prev_game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS back_to_backs_14,
+         AVG(IF(recency <= 5, points, NULL)) AS points_avg_5,
+         AVG(IF(recency <= 10, points, NULL)) AS points_avg_10,
+         LOGICAL_OR(source = 'bdl_player_boxscores') AS used_bdl
+  FROM recent
+  GROUP BY game_id, player_lookup, target_date
+),
+team_window AS (
+  -- the team's final games in [D-30, D), newest first, and whether the player has each one
+  SELECT t.game_id, t.player_lookup, t.game_date AS target_date, s.game_date,
+         ROW_NUMBER() OVER (PARTITION BY t.game_id, t.player_lookup ORDER BY s.game_date DESC) AS recency,
+         p.game_date IS NOT NULL AS player_has_game
+  FROM targets AS t
+  JOIN team_schedule AS s
+    ON s.team_abbr = t.team_abbr AND s.game_status = 3
+   AND s.game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY) AND s.game_date < t.game_date
+  LEFT JOIN played AS p ON p.player_lookup = t.player_lookup AND p.game_date = s.game_date
+),
+completeness AS (
+  SELECT game_id, player_lookup,
+         COUNTIF(recency <= 5) AS l5_expected, COUNTIF(recency <= 5 AND player_has_game) AS l5_actual,
+         COUNTIF(recency <= 10) AS l10_expected, COUNTIF(recency <= 10 AND player_has_game) AS l10_actual,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY)) AS l7d_expected,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY) AND player_has_game) AS l7d_actual,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS l14d_expected,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY) AND player_has_game) AS l14d_actual,
+         COUNT(*) AS l30d_expected, COUNTIF(player_has_game) AS l30d_actual
+  FROM team_window
+  GROUP BY game_id, player_lookup
+),
+team_calendar AS (
+  -- rest and the week ahead of both teams, from the schedule
+  SELECT t.game_id, t.player_lookup,
+         DATE_DIFF(t.game_date, MAX(IF(s.team_abbr = t.opponent_team_abbr AND s.game_status = 3
+                                       AND s.game_date < t.game_date, s.game_date, NULL)), DAY)
+           AS opponent_days_rest,
+         MIN(IF(s.team_abbr = t.team_abbr AND s.game_date > t.game_date, s.game_date, NULL)) AS next_game_date,
+         COUNTIF(s.team_abbr = t.team_abbr AND s.game_date > t.game_date
+                 AND s.game_date <= DATE_ADD(t.game_date, INTERVAL 7 DAY)) AS games_in_next_7_days,
+         MIN(IF(s.team_abbr != t.team_abbr AND s.game_date > t.game_date, s.game_date, NULL)) AS opponent_next_game_date,
+         COUNTIF(s.team_abbr != t.team_abbr AND s.game_date > t.game_date
+                 AND s.game_date <= DATE_ADD(t.game_date, INTERVAL 7 DAY)) AS opponent_games_in_next_7_days,
+         ARRAY_AGG(IF(s.team_abbr = t.team_abbr AND s.game_date > t.game_date, s.is_primetime, NULL)
+                   IGNORE NULLS ORDER BY s.game_date LIMIT 1)[SAFE_OFFSET(0)] AS next_game_is_primetime
+  FROM targets AS t
+  JOIN team_schedule AS s
+    ON s.team_abbr IN (t.team_abbr, t.opponent_team_abbr)
+   AND s.game_date BETWEEN DATE_SUB(t.game_date, INTERVAL 30 DAY) AND DATE_ADD(t.game_date, INTERVAL 14 DAY)
+   AND s.game_status IN (1, 2, 3)
+  GROUP BY t.game_id, t.player_lookup, t.game_date
+),
+odds AS (
+  SELECT game_date, player_lookup, bookmaker, points_line, snapshot_timestamp,
+         CASE bookmaker WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END AS book_rank
+  FROM `nba-props-platform.nba_raw.odds_api_player_points_props`
+  WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
+),
+odds_book AS (
+  -- a player has one game per date, so date + player identifies the game whatever its id format
+  SELECT game_date, player_lookup, bookmaker
+  FROM odds
+  WHERE TRUE  -- some BigQuery releases reject QUALIFY without WHERE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup ORDER BY book_rank, bookmaker) = 1
+),
+odds_line AS (
+  SELECT o.game_date, o.player_lookup, o.bookmaker,
+         ARRAY_AGG(o.points_line ORDER BY o.snapshot_timestamp DESC, o.points_line DESC LIMIT 1)[OFFSET(0)]
+           AS current_line,
+         ARRAY_AGG(o.points_line ORDER BY o.snapshot_timestamp, o.points_line LIMIT 1)[OFFSET(0)]
+           AS opening_line
+  FROM odds AS o
+  JOIN odds_book AS b USING (game_date, player_lookup, bookmaker)
+  GROUP BY o.game_date, o.player_lookup, o.bookmaker
+),
+bp_line AS (
+  SELECT game_date, player_lookup, points_line AS current_line, opening_line
+  FROM `nba-props-platform.nba_raw.bettingpros_player_points_props`
+  WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
+    AND LOWER(bet_side) = 'over'
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup
+                             ORDER BY is_active DESC, is_best_line DESC, bookmaker_last_update DESC,
+                                      bookmaker, points_line) = 1
+),
+line_sides AS (
+  SELECT game_date, home_team_abbr, away_team_abbr, bookmaker_key, market_key, outcome_point,
+         snapshot_timestamp,
+         CASE bookmaker_key WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END AS book_rank,
+         CASE WHEN market_key = 'totals' THEN 'game'
+              WHEN outcome_name = home_team THEN home_team_abbr
+              WHEN outcome_name = away_team THEN away_team_abbr END AS side
+  FROM `nba-props-platform.nba_raw.odds_api_game_lines`
+  WHERE game_date IN UNNEST(@dates) AND outcome_point IS NOT NULL
+    AND (market_key = 'spreads' OR (market_key = 'totals' AND outcome_name = 'Over'))
+),
+line_book AS (
+  SELECT game_date, home_team_abbr, away_team_abbr, market_key, side, bookmaker_key
+  FROM line_sides
+  WHERE side IS NOT NULL
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, home_team_abbr, away_team_abbr, market_key, side
+                             ORDER BY book_rank, bookmaker_key) = 1
+),
+line_values AS (
+  SELECT l.game_date, l.home_team_abbr, l.away_team_abbr, l.market_key, l.side, l.bookmaker_key,
+         ARRAY_AGG(l.outcome_point ORDER BY l.snapshot_timestamp DESC, l.outcome_point LIMIT 1)[OFFSET(0)]
+           AS current_point,
+         ARRAY_AGG(l.outcome_point ORDER BY l.snapshot_timestamp, l.outcome_point LIMIT 1)[OFFSET(0)]
+           AS opening_point
+  FROM line_sides AS l
+  JOIN line_book AS b USING (game_date, home_team_abbr, away_team_abbr, market_key, side, bookmaker_key)
+  GROUP BY l.game_date, l.home_team_abbr, l.away_team_abbr, l.market_key, l.side, l.bookmaker_key
+),
+injuries AS (
+  -- each player's latest confident report for the game date
+  SELECT game_date, team, player_lookup, LOWER(injury_status) AS injury_status, reason
+  FROM `nba-props-platform.nba_raw.nbac_injury_report`
+  WHERE report_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 7 DAY)
+                        AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND game_date IN UNNEST(@dates) AND report_date <= game_date
+    AND player_lookup IS NOT NULL AND confidence_score >= 0.8
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup
+                             ORDER BY report_date DESC, report_hour DESC, processed_at DESC,
+                                      injury_status) = 1
+),
+teammates AS (
+  SELECT t.game_id, t.player_lookup,
+         COUNTIF(i.injury_status IN ('questionable', 'doubtful')) AS questionable_teammates,
+         COUNTIF(i.injury_status = 'probable') AS probable_teammates
+  FROM targets AS t
+  JOIN injuries AS i
+    ON i.game_date = t.game_date AND i.team = t.team_abbr AND i.player_lookup != t.player_lookup
+  GROUP BY t.game_id, t.player_lookup
+),
+registry AS (
+  SELECT player_lookup, MIN(universal_player_id) AS universal_player_id
+  FROM `nba-props-platform.nba_reference.nba_players_registry`
+  GROUP BY player_lookup
+),
+bdl_daily AS (
+  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
+         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
+           [SAFE_OFFSET(0)] AS hash
+  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
+  WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
+                      AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+  GROUP BY game_date
+),
+src_boxscore AS (
+  -- the BDL history the date's windows read: [D-30, D)
+  SELECT d AS game_date, MAX(b.last_updated) AS last_updated, SUM(b.rows_found) AS rows_found,
+         ARRAY_AGG(b.hash IGNORE NULLS ORDER BY b.last_updated DESC, b.hash DESC LIMIT 1)[SAFE_OFFSET(0)] AS hash
+  FROM UNNEST(@dates) AS d
+  JOIN bdl_daily AS b ON b.game_date >= DATE_SUB(d, INTERVAL 30 DAY) AND b.game_date < d
+  GROUP BY d
+),
+src_schedule AS (
+  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
+         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
+           [SAFE_OFFSET(0)] AS hash
+  FROM `nba-props-platform.nba_raw.nbac_schedule`
+  WHERE game_date IN UNNEST(@dates)
+  GROUP BY game_date
+),
+src_props AS (
+  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
+         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
+           [SAFE_OFFSET(0)] AS hash
+  FROM `nba-props-platform.nba_raw.odds_api_player_points_props`
+  WHERE game_date IN UNNEST(@dates)
+  GROUP BY game_date
+),
+src_lines AS (
+  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
+         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
+           [SAFE_OFFSET(0)] AS hash
+  FROM `nba-props-platform.nba_raw.odds_api_game_lines`
+  WHERE game_date IN UNNEST(@dates)
+  GROUP BY game_date
+),
+assembled AS (
+  SELECT
+    t.*,
+    r.universal_player_id,
+    COALESCE(ol.current_line, bp.current_line) AS current_points_line,
+    IF(ol.current_line IS NOT NULL, ol.opening_line, bp.opening_line) AS opening_points_line,
+    CASE WHEN ol.current_line IS NOT NULL THEN ol.bookmaker
+         WHEN bp.current_line IS NOT NULL THEN 'bettingpros' END AS points_line_source,
+    sp.current_point AS game_spread, sp.opening_point AS opening_spread,
+    sp.bookmaker_key AS game_spread_source,
+    tot.current_point AS game_total, tot.opening_point AS opening_total,
+    tot.bookmaker_key AS game_total_source,
+    fa.* EXCEPT (game_id, player_lookup, target_date),
+    c.* EXCEPT (game_id, player_lookup),
+    tc.* EXCEPT (game_id, player_lookup),
+    inj.injury_status, inj.reason AS injury_reason,
+    tm.questionable_teammates, tm.probable_teammates,
+    DATE_DIFF(t.game_date, DATE(t.season_year, 10, 1), DAY) < 30 AS bootstrap,
+    EXTRACT(MONTH FROM t.game_date) IN (10, 11, 4) AS season_boundary
+  FROM targets AS t
+  LEFT JOIN registry AS r USING (player_lookup)
+  LEFT JOIN odds_line AS ol USING (game_date, player_lookup)
+  LEFT JOIN bp_line AS bp USING (game_date, player_lookup)
+  LEFT JOIN line_values AS sp
+    ON sp.market_key = 'spreads' AND sp.game_date = t.game_date AND sp.side = t.team_abbr
+   AND sp.home_team_abbr = t.home_abbr AND sp.away_team_abbr = t.away_abbr
+  LEFT JOIN line_values AS tot
+    ON tot.market_key = 'totals' AND tot.game_date = t.game_date AND tot.side = 'game'
+   AND tot.home_team_abbr = t.home_abbr AND tot.away_team_abbr = t.away_abbr
+  LEFT JOIN fatigue AS fa ON fa.game_id = t.game_id AND fa.player_lookup = t.player_lookup
+  LEFT JOIN completeness AS c ON c.game_id = t.game_id AND c.player_lookup = t.player_lookup
+  LEFT JOIN team_calendar AS tc ON tc.game_id = t.game_id AND tc.player_lookup = t.player_lookup
+  LEFT JOIN injuries AS inj ON inj.game_date = t.game_date AND inj.player_lookup = t.player_lookup
+  LEFT JOIN teammates AS tm ON tm.game_id = t.game_id AND tm.player_lookup = t.player_lookup
+),
+scored AS (
+  SELECT a.*,
+         COALESCE(a.games_last_30, 0) AS sample_games,
+         -- an empty window has nothing missing
+         IF(COALESCE(a.l5_expected, 0) = 0, 100.0, ROUND(100 * a.l5_actual / a.l5_expected, 1)) AS l5_pct,
+         IF(COALESCE(a.l10_expected, 0) = 0, 100.0, ROUND(100 * a.l10_actual / a.l10_expected, 1)) AS l10_pct,
+         IF(COALESCE(a.l7d_expected, 0) = 0, 100.0, ROUND(100 * a.l7d_actual / a.l7d_expected, 1)) AS l7d_pct,
+         IF(COALESCE(a.l14d_expected, 0) = 0, 100.0, ROUND(100 * a.l14d_actual / a.l14d_expected, 1)) AS l14d_pct,
+         IF(COALESCE(a.l30d_expected, 0) = 0, 100.0, ROUND(100 * a.l30d_actual / a.l30d_expected, 1)) AS l30d_pct
+  FROM assembled AS a
+),
+final AS (
+  SELECT s.*,
+         CASE WHEN s.sample_games >= 10 THEN 'gold' WHEN s.sample_games >= 5 THEN 'silver'
+              ELSE 'bronze' END AS tier,
+         ARRAY_CONCAT(
+           IF(s.game_spread IS NULL, ['missing_game_spread'], ARRAY<STRING>[]),
+           IF(s.game_total IS NULL, ['missing_game_total'], ARRAY<STRING>[]),
+           IF(s.sample_games < 3, [CONCAT('thin_sample:', CAST(s.sample_games AS STRING), '/3')], ARRAY<STRING>[]),
+           IF(s.schedule_game_id IS NULL, ['schedule_game_not_found'], ARRAY<STRING>[])
+         ) AS issues,
+         s.l5_pct >= 90 AND s.l10_pct >= 90 AND s.l7d_pct >= 90 AND s.l14d_pct >= 90 AND s.l30d_pct >= 90
+           AS all_windows_ready
+  FROM scored AS s
+)
+SELECT
+  f.player_lookup,
+  f.universal_player_id,
+  f.game_id,
+  f.game_date,
+  f.team_abbr,
+  f.opponent_team_abbr,
+
+  CAST(ROUND(f.current_points_line, 1) AS NUMERIC) AS current_points_line,
+  CAST(ROUND(f.opening_points_line, 1) AS NUMERIC) AS opening_points_line,
+  CAST(ROUND(f.current_points_line - f.opening_points_line, 1) AS NUMERIC) AS line_movement,
+  f.points_line_source AS current_points_line_source,
+  IF(f.opening_points_line IS NOT NULL, f.points_line_source, NULL) AS opening_points_line_source,
+  f.current_points_line IS NOT NULL AS has_prop_line,
+
+  CAST(ROUND(f.game_spread, 1) AS NUMERIC) AS game_spread,
+  CAST(ROUND(f.opening_spread, 1) AS NUMERIC) AS opening_spread,
+  CAST(ROUND(f.game_spread - f.opening_spread, 1) AS NUMERIC) AS spread_movement,
+  f.game_spread_source,
+  CAST(ROUND(f.game_total, 1) AS NUMERIC) AS game_total,
+  CAST(ROUND(f.opening_total, 1) AS NUMERIC) AS opening_total,
+  CAST(ROUND(f.game_total - f.opening_total, 1) AS NUMERIC) AS total_movement,
+  f.game_total_source,
+
+  f.home_game,
+  -- days_rest counts days since the last game, so 1 is a back-to-back (fix of D15)
+  DATE_DIFF(f.game_date, f.last_game_date, DAY) = 1 AS back_to_back,
+  f.season_phase,
+
+  DATE_DIFF(f.game_date, f.last_game_date, DAY) AS days_rest,
+  DATE_DIFF(f.last_game_date, f.second_last_game_date, DAY) AS days_rest_before_last_game,
+  DATE_DIFF(f.game_date, f.last_rested_game, DAY) AS days_since_2_plus_days_rest,
+  COALESCE(f.games_7, 0) AS games_in_last_7_days,
+  COALESCE(f.games_14, 0) AS games_in_last_14_days,
+  CAST(FLOOR(COALESCE(f.seconds_7, 0) / 60) AS INT64) AS minutes_in_last_7_days,
+  CAST(FLOOR(COALESCE(f.seconds_14, 0) / 60) AS INT64) AS minutes_in_last_14_days,
+  CAST(ROUND(f.seconds_7 / 60 / NULLIF(f.games_7, 0), 1) AS NUMERIC) AS avg_minutes_per_game_last_7,
+  COALESCE(f.back_to_backs_14, 0) AS back_to_backs_last_14_days,
+
+  CAST(ROUND(f.points_avg_5, 1) AS NUMERIC) AS points_avg_last_5,
+  CAST(ROUND(f.points_avg_10, 1) AS NUMERIC) AS points_avg_last_10,
+
+  DATE_DIFF(f.next_game_date, f.game_date, DAY) AS next_game_days_rest,
+  f.games_in_next_7_days,
+  f.next_game_is_primetime,
+  f.opponent_days_rest,
+  f.opponent_games_in_next_7_days,
+  DATE_DIFF(f.opponent_next_game_date, f.game_date, DAY) AS opponent_next_game_days_rest,
+
+  f.injury_status AS player_status,
+  f.injury_reason AS injury_report,
+  COALESCE(f.questionable_teammates, 0) AS questionable_teammates,
+  COALESCE(f.probable_teammates, 0) AS probable_teammates,
+
+  sb.last_updated AS source_boxscore_last_updated,
+  sb.rows_found AS source_boxscore_rows_found,
+  CAST(IF(sb.rows_found > 0, 100, NULL) AS NUMERIC) AS source_boxscore_completeness_pct,
+  sb.hash AS source_boxscore_hash,
+  ss.last_updated AS source_schedule_last_updated,
+  ss.rows_found AS source_schedule_rows_found,
+  CAST(IF(ss.rows_found > 0, 100, NULL) AS NUMERIC) AS source_schedule_completeness_pct,
+  ss.hash AS source_schedule_hash,
+  sp.last_updated AS source_props_last_updated,
+  sp.rows_found AS source_props_rows_found,
+  CAST(IF(sp.rows_found > 0, 100, NULL) AS NUMERIC) AS source_props_completeness_pct,
+  sp.hash AS source_props_hash,
+  sl.last_updated AS source_game_lines_last_updated,
+  sl.rows_found AS source_game_lines_rows_found,
+  CAST(IF(sl.rows_found > 0, 100, NULL) AS NUMERIC) AS source_game_lines_completeness_pct,
+  sl.hash AS source_game_lines_hash,
+
+  f.tier AS data_quality_tier,
+  IF(f.used_bdl, 'nbac_gamebook_player_stats+bdl_player_boxscores', 'nbac_gamebook_player_stats')
+    AS primary_source_used,
+  ARRAY_LENGTH(f.issues) > 0 AS processed_with_issues,
+
+  f.l30d_expected AS expected_games_count,
+  f.l30d_actual AS actual_games_count,
+  f.l30d_pct AS completeness_percentage,
+  f.l30d_expected - f.l30d_actual AS missing_games_count,
+  f.season_boundary OR f.bootstrap OR f.all_windows_ready AS is_production_ready,
+  f.issues AS data_quality_issues,
+  CAST(NULL AS TIMESTAMP) AS last_reprocess_attempt_at,
+  0 AS reprocess_attempt_count,
+  FALSE AS circuit_breaker_active,
+  CAST(NULL AS TIMESTAMP) AS circuit_breaker_until,
+  FALSE AS manual_override_required,
+  f.season_boundary AS season_boundary_detected,
+  f.bootstrap AS backfill_bootstrap_mode,
+  'processed_successfully' AS processing_decision_reason,
+
+  f.l5_pct AS l5_completeness_pct,
+  COALESCE(f.l5_actual >= f.l5_expected, TRUE) AS l5_is_complete,
+  f.l10_pct AS l10_completeness_pct,
+  COALESCE(f.l10_actual >= f.l10_expected, TRUE) AS l10_is_complete,
+  f.l7d_pct AS l7d_completeness_pct,
+  COALESCE(f.l7d_actual >= f.l7d_expected, TRUE) AS l7d_is_complete,
+  f.l14d_pct AS l14d_completeness_pct,
+  COALESCE(f.l14d_actual >= f.l14d_expected, TRUE) AS l14d_is_complete,
+  f.l30d_pct AS l30d_completeness_pct,
+  COALESCE(f.l30d_actual >= f.l30d_expected, TRUE) AS l30d_is_complete,
+  COALESCE(f.l5_actual >= f.l5_expected AND f.l10_actual >= f.l10_expected
+           AND f.l7d_actual >= f.l7d_expected AND f.l14d_actual >= f.l14d_expected
+           AND f.l30d_actual >= f.l30d_expected, TRUE) AS all_windows_complete,
+
+  f.tier AS quality_tier,
+  CASE f.tier WHEN 'gold' THEN 95.0 WHEN 'silver' THEN 75.0 ELSE 50.0 END AS quality_score,
+  f.issues AS quality_issues,
+  ARRAY_CONCAT(['nbac_gamebook_player_stats'],
+               IF(f.used_bdl, ['bdl_player_boxscores'], ARRAY<STRING>[]),
+               IF(f.schedule_game_id IS NOT NULL, ['nbac_schedule'], ARRAY<STRING>[]),
+               CASE WHEN f.points_line_source = 'bettingpros' THEN ['bettingpros_player_points_props']
+                    WHEN f.points_line_source IS NOT NULL THEN ['odds_api_player_points_props']
+                    ELSE ARRAY<STRING>[] END,
+               IF(f.game_spread IS NOT NULL OR f.game_total IS NOT NULL, ['odds_api_game_lines'],
+                  ARRAY<STRING>[])) AS data_sources,
+  f.sample_games AS quality_sample_size,
+  COALESCE(f.used_bdl, FALSE) OR COALESCE(f.points_line_source = 'bettingpros', FALSE)
+    AS quality_used_fallback,
+  FALSE AS quality_reconstructed,
+  CURRENT_TIMESTAMP() AS quality_calculated_at,
+
+  SUBSTR(TO_HEX(SHA256(ARRAY_TO_STRING([
+    f.game_id, f.player_lookup, f.team_abbr, f.opponent_team_abbr, f.points_line_source,
+    CAST(CAST(ROUND(f.current_points_line * 10) AS INT64) AS STRING),
+    CAST(CAST(ROUND(f.opening_points_line * 10) AS INT64) AS STRING),
+    f.game_spread_source, CAST(CAST(ROUND(f.game_spread * 10) AS INT64) AS STRING),
+    f.game_total_source, CAST(CAST(ROUND(f.game_total * 10) AS INT64) AS STRING),
+    CAST(f.last_game_date AS STRING), CAST(f.games_7 AS STRING), CAST(f.games_14 AS STRING),
+    CAST(f.seconds_7 AS STRING), CAST(f.seconds_14 AS STRING), CAST(f.games_last_30 AS STRING),
+    f.injury_status
+  ], '|', 'NULL'))), 1, 16) AS data_hash,
+  1 AS context_version,
+  CURRENT_TIMESTAMP() AS processed_at
+FROM final AS f
+LEFT JOIN src_boxscore AS sb USING (game_date)
+LEFT JOIN src_schedule AS ss USING (game_date)
+LEFT JOIN src_props AS sp USING (game_date)
+LEFT JOIN src_lines AS sl USING (game_date)

@@ -1,0 +1,35 @@
+"""Team offense per game: box score (or players rebuilt), possessions, pace, ratings, shot zones."""
+
+from __future__ import annotations
+
+from nbkit.processors.base import Processor
+
+
+class TeamOffenseGameSummary(Processor):
+    """Phase 3 team offense: one row per (game_id, team_abbr), two per final game."""
+
+    NAME = "team_offense_game_summary"
+    RUN_HISTORY_NAME = "TeamOffenseGameSummaryProcessor"
+    PHASE = 3
+    TARGET_TABLE = "nba_analytics.team_offense_game_summary"
+    DATE_COLUMN = "game_date"
+    KEY_COLUMNS = ("game_date", "game_id", "team_abbr")
+    UPSTREAM_TABLES = (
+        "nba_raw.nbac_team_boxscore",
+        "nba_raw.nbac_gamebook_player_stats",
+        "nba_raw.bdl_player_boxscores",
+        "nba_raw.nbac_play_by_play",
+        "nba_raw.nbac_schedule",
+    )
+    LOOKBACK_DAYS = 0
+    # A complete date holds both sides of every final game on the schedule.
+    EXPECTED_ROWS_SQL = """
+SELECT game_date AS data_date, 2 * COUNT(DISTINCT game_id) AS expected_rows
+FROM `nba-props-platform.nba_raw.nbac_schedule`
+WHERE game_date IN UNNEST(@dates) AND game_status = 3
+GROUP BY game_date
+"""
+    SQL_FILE = "team_offense_game_summary.sql"
+
+
+PROCESSOR = TeamOffenseGameSummary

@@ -1,0 +1,40 @@
+"""Pre-game context per rostered player: matchup, points line, game lines, fatigue, form."""
+
+from __future__ import annotations
+
+from nbkit.processors.base import Processor
+
+
+class UpcomingPlayerGameContext(Processor):
+    """Phase 3 player game context: one row per (player_lookup, game_id) on the gamebook roster."""
+
+    NAME = "upcoming_player_game_context"
+    RUN_HISTORY_NAME = "UpcomingPlayerGameContextProcessor"
+    PHASE = 3
+    TARGET_TABLE = "nba_analytics.upcoming_player_game_context"
+    DATE_COLUMN = "game_date"
+    KEY_COLUMNS = ("game_date", "player_lookup", "game_id")
+    UPSTREAM_TABLES = (
+        "nba_raw.nbac_gamebook_player_stats",
+        "nba_raw.bdl_player_boxscores",
+        "nba_raw.nbac_schedule",
+        "nba_raw.odds_api_player_points_props",
+        "nba_raw.bettingpros_player_points_props",
+        "nba_raw.odds_api_game_lines",
+        "nba_raw.nbac_injury_report",
+        "nba_reference.nba_players_registry",
+    )
+    # Fatigue, form and completeness windows read the 30 days before the date (production's
+    # BDL lookback); the schedule is also read 14 days ahead for the next-game fields.
+    LOOKBACK_DAYS = 30
+    # Every rostered player-game of the gamebook (all statuses, production's 'all_rostered').
+    EXPECTED_ROWS_SQL = """
+SELECT game_date AS data_date, COUNT(DISTINCT CONCAT(game_id, '|', player_lookup)) AS expected_rows
+FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL
+GROUP BY game_date
+"""
+    SQL_FILE = "upcoming_player_game_context.sql"
+
+
+PROCESSOR = UpcomingPlayerGameContext

@@ -1,0 +1,54 @@
+"""Write the sample frames into a warehouse, replacing what a previous build left."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Callable
+
+from nbkit import schema
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from nbkit.warehouse import Warehouse
+
+# Every date a sample row can carry; replacing all of them removes rows of an earlier build
+# (another seed, a later as-of date) even on dates the new build leaves empty.
+SPAN = (dt.date(2021, 10, 1), dt.date(2025, 6, 30))
+
+
+def write_tables(warehouse: Warehouse, frames: dict[str, pd.DataFrame],
+                 progress: Callable[[str], None]) -> dict[str, int]:
+    """Write each frame into its table; return rows written per table."""
+    dates = [SPAN[0] + dt.timedelta(days=i) for i in range((SPAN[1] - SPAN[0]).days + 1)]
+    counts = {}
+    for table_id, frame in frames.items():
+        table = schema.get_table(table_id)
+        if table.partition_column:
+            counts[table_id] = warehouse.write_frame(table_id, frame, dates=dates).inserted
+        else:
+            counts[table_id] = _replace_unpartitioned(warehouse, table, frame)
+        progress(f"wrote {counts[table_id]:,} rows to {table_id}")
+    return counts
+
+
+def _replace_unpartitioned(warehouse: Warehouse, table: schema.Table,
+                           frame: pd.DataFrame) -> int:
+    """Atomically replace all rows of an unpartitioned table with the frame's rows.
+
+    ``Warehouse.write_frame`` replaces date partitions only, so this stages the frame the
+    same way and swaps the whole table in one MERGE (the statement write_frame uses, minus
+    the date filter). It relies on the backend's ``_staged`` hook.
+    """
+    columns = [c for c in table.column_names if c in frame.columns]
+    casts = ", ".join(f"CAST(`{c}` AS {table.column(c).type}) AS `{c}`" for c in columns)
+    names = ", ".join(f"`{c}`" for c in columns)
+    values = ", ".join(f"S.`{c}`" for c in columns)
+    with warehouse._staged(table, frame) as relation:  # noqa: SLF001 - see docstring
+        warehouse.execute(
+            f"MERGE `{warehouse.project}.{table.id}` T\n"
+            f"USING (SELECT {casts} FROM {relation}) S\n"
+            f"ON FALSE\n"
+            f"WHEN NOT MATCHED BY SOURCE THEN DELETE\n"
+            f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})")
+    return len(frame)

@@ -1,0 +1,100 @@
+"""Plotly figures for the notebooks, and one way to display them.
+
+``show(fig)`` emits the plotly MIME bundle (interactive in JupyterLab) plus an
+HTML fallback that expects ``window.Plotly``: the report renderer embeds
+plotly.js once per report, so saved reports work offline (no CDN).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# status -> (code, colour): the heatmap's discrete scale
+STATUS_CODES = {"missing": (0, "#cf222e"), "partial": (1, "#fb8f44"),
+                "complete": (2, "#2da44e"), "expected-empty": (3, "#d0d7de")}
+
+
+def heatmap(status: pd.DataFrame, title: str = "Coverage by date and table") -> go.Figure:
+    """A date x table grid coloured by status (complete / partial / missing / expected-empty).
+
+    Args:
+        status: nbkit.gaps.table_status output (table, phase, data_date, rows, expected_rows,
+            duplicate_rows, state, status).
+    """
+    fig = go.Figure()
+    if status.empty:
+        fig.update_layout(title=f"{title}: no dates in range")
+        return fig
+    frame = status.copy()
+    frame["day"] = pd.to_datetime(frame["data_date"]).dt.strftime("%Y-%m-%d")
+    tables = list(dict.fromkeys(frame.sort_values("phase", kind="stable")["table"]))
+    days = sorted(frame["day"].unique())
+    z = frame.pivot_table(index="table", columns="day", values="status",
+                          aggfunc="first").reindex(index=tables, columns=days)
+    text = frame.assign(t=[_hover(r) for r in frame.itertuples()]).pivot_table(
+        index="table", columns="day", values="t", aggfunc="first").reindex(index=tables,
+                                                                           columns=days)
+    codes = z.apply(lambda col: col.map(lambda s: STATUS_CODES.get(s, (None,))[0]))
+    fig.add_trace(go.Heatmap(
+        z=codes.values.tolist(), x=days, y=tables, text=text.fillna("").values.tolist(),
+        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>", zmin=-0.5, zmax=3.5,
+        colorscale=_discrete_scale(), xgap=1, ygap=1,
+        colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=list(STATUS_CODES), title="status")))
+    fig.update_layout(title=title, height=140 + 28 * len(tables),
+                      margin=dict(l=10, r=10, t=50, b=40), yaxis=dict(autorange="reversed"),
+                      xaxis=dict(type="category", showticklabels=len(days) <= 60))
+    return fig
+
+
+def quality_over_time(daily: pd.DataFrame, title: str = "Quality over the season") -> go.Figure:
+    """Per date: share of complete tables per phase, and PGS field quality.
+
+    Args:
+        daily: columns day, phase3_pct, phase4_pct, minutes_null_pct, avg_points.
+    """
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=("Tables complete per date (%)",
+                                        "player_game_summary field quality"))
+    if daily.empty:
+        fig.update_layout(title=f"{title}: no dates in range")
+        return fig
+    x = pd.to_datetime(daily["day"]).dt.strftime("%Y-%m-%d")
+    for col, name in (("phase3_pct", "Phase 3"), ("phase4_pct", "Phase 4")):
+        fig.add_trace(go.Scatter(x=x, y=daily[col], mode="lines+markers", name=name), 1, 1)
+    fig.add_trace(go.Scatter(x=x, y=daily["minutes_null_pct"], mode="lines",
+                             name="minutes_played NULL %"), 2, 1)
+    fig.add_trace(go.Scatter(x=x, y=daily["avg_points"], mode="lines",
+                             name="avg points per player"), 2, 1)
+    fig.update_yaxes(range=[-5, 105], row=1, col=1)
+    fig.update_layout(title=title, height=520, margin=dict(l=10, r=10, t=70, b=40))
+    return fig
+
+
+def show(fig: go.Figure) -> None:
+    """Display a figure: interactive in JupyterLab, offline-renderable in reports."""
+    import json
+
+    from IPython.display import display
+
+    html = fig.to_html(full_html=False, include_plotlyjs=False,
+                       config={"displaylogo": False, "responsive": True})
+    display({"application/vnd.plotly.v1+json": json.loads(fig.to_json()), "text/html": html,
+             "text/plain": f"<plotly figure: {fig.layout.title.text or 'untitled'}>"},
+            raw=True)
+
+
+def _hover(row) -> str:
+    detail = f"{row.status}: {row.rows}/{row.expected_rows} rows"
+    if row.duplicate_rows:
+        detail += f", {row.duplicate_rows} duplicate"
+    return f"{detail} ({row.state})"
+
+
+def _discrete_scale() -> list:
+    scale = []
+    n = len(STATUS_CODES)
+    for i, (_, colour) in enumerate(STATUS_CODES.values()):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale
