@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=_seed_arg, default=7, help="random seed (default 7)")
     sample.add_argument("--as-of", type=_date_arg("--as-of"), default=None,
                         help="last final game date (default 2024-11-29)")
+    sample.add_argument("--raw-only", action="store_true",
+                        help="only Phase 2 raw data (skip the operators' Phase 3 starting state)")
 
     sql = sub.add_parser("sql", parents=[common], help="run BigQuery SQL, print the result")
     sql.add_argument("query", help="BigQuery Standard SQL")
@@ -140,9 +142,19 @@ def _cmd_sample(args) -> int:
     with _open(args) as wh:
         wh.init_schema()
         counts = build_sample(wh, seed=args.seed, as_of=as_of, progress=_progress)
-    total = sum(counts.values())
-    print(f"Sample warehouse ready at {wh.url}: {total:,} rows in {len(counts)} tables "
-          f"(seed {args.seed}, as of {as_of}) in {time.monotonic() - started:.1f} s.")
+        total = sum(counts.values())
+        print(f"Raw data: {total:,} rows in {len(counts)} tables (seed {args.seed}, "
+              f"as of {as_of}) in {time.monotonic() - started:.1f} s.")
+        if not args.raw_only:
+            from nbkit.starting_state import apply_starting_state
+            from nbkit.status import load_calendar
+
+            state = apply_starting_state(wh, load_calendar(wh), as_of, args.seed)
+            print(f"Starting state: Phase 3 on {len(state.phase3_dates)} dates, Phase 4 empty; "
+                  f"defects placed: team_offense_game_summary partial on {state.partial_date}, "
+                  f"{state.duplicate_rows} duplicate player_game_summary rows on "
+                  f"{state.duplicate_date}.")
+    print(f"Sample warehouse ready at {wh.url} in {time.monotonic() - started:.1f} s.")
     return 0
 
 

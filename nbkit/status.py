@@ -63,7 +63,7 @@ def coverage(warehouse: Warehouse, start: dt.date = DEFAULT_START,
             else None,
             "rows": int(mine["n"].sum()),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).sort_values("phase", kind="stable").reset_index(drop=True)
 
 
 def _dates_and_games(warehouse: Warehouse, tables: list[schema.Table], start: dt.date,

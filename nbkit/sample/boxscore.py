@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from nbkit.sample.boxscore_stats import draw_stats, plus_minus
-from nbkit.sample.common import rng_for
+from nbkit.sample.common import as_datetime, rng_for
 from nbkit.sample.players import League
 
 # Minutes weight of the n-th player of the rotation (starters first).
@@ -70,7 +70,7 @@ def _rostered(games: pd.DataFrame, league: League, squads: pd.DataFrame) -> pd.D
 def _availability(rng: np.random.Generator, rows: pd.DataFrame,
                   league: League) -> pd.DataFrame:
     """Mark inactive players: injury spells, plus one-off rest, illness, personal, G League."""
-    rows["date_ts"] = pd.to_datetime(rows["game_date"].astype(str))
+    rows["date_ts"] = as_datetime(rows["game_date"])
     spells = league.injuries.assign(
         start_ts=pd.to_datetime(league.injuries["start"].astype(str)),
         end_ts=pd.to_datetime(league.injuries["end"].astype(str)))
@@ -93,7 +93,7 @@ def _availability(rng: np.random.Generator, rows: pd.DataFrame,
          & (rows["skill"].to_numpy() < -0.9) & (draw >= 0.6)),
     ]
     for text, mask in oneoff:
-        reason = np.where(mask & (reason == None), text, reason)  # noqa: E711 - elementwise
+        reason = np.where(mask & pd.isna(reason), text, reason)
     rows["inactive_reason"] = reason
     rows["healthy"] = pd.isna(reason)
     return rows.drop(columns="date_ts")

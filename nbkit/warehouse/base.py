@@ -120,7 +120,8 @@ class Warehouse(ABC):
         params[DATES_PARAM] = list(dates)
         columns = self._select_columns(select_sql, params, table)
         merge = merge_statement(self.project, table, columns, select_sql)
-        result = self._guard(lambda: self._replace(table, merge, params), merge, table.id)
+        result = self._guard(lambda: self._replace(table, columns, select_sql, merge, params),
+                             merge, table.id)
         log.info("replaced %s dates of %s: -%s +%s rows", len(dates), table.id,
                  result[0], result[1])
         return ReplaceResult(table.id, tuple(dates), *result)
@@ -171,7 +172,9 @@ class Warehouse(ABC):
     def _execute(self, sql: str, params: dict) -> int: ...
 
     @abstractmethod
-    def _replace(self, table: schema.Table, merge_sql: str, params: dict) -> tuple[int, int]: ...
+    def _replace(self, table: schema.Table, columns: list[str], select_sql: str, merge_sql: str,
+                 params: dict) -> tuple[int, int]:
+        """Swap the rows of @nbkit_dates atomically; return (deleted, inserted)."""
 
     @abstractmethod
     def _staged(self, table: schema.Table, frame: pd.DataFrame):

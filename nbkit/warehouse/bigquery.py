@@ -1,8 +1,14 @@
 """The BigQuery backend: production, and the way past one machine.
 
-SQL runs unchanged (it is already BigQuery SQL). One statement per job, so
-named parameters work everywhere (multi-statement scripts cannot carry them
-on every engine). Every replace is a single MERGE job: atomic by itself.
+SQL runs unchanged (it is already BigQuery SQL): each statement is sent as the
+user wrote it. One statement per job, so named parameters work everywhere
+(multi-statement scripts cannot carry them on every engine). Every replace is
+a single MERGE job, atomic by itself; its deleted/inserted counts come from the
+job's dmlStats. Frames are staged with a load job into ``nbkit_staging`` tables
+that are dropped after the MERGE (and expire after a day regardless).
+
+Tested against the bqemulator emulator (tests/bigquery/); what the emulator
+needs and BigQuery does not is patched in the test setup, never here.
 """
 
 from __future__ import annotations
@@ -142,7 +148,9 @@ class BigQueryWarehouse(Warehouse):
         df = self._query(f"SELECT * FROM ({select_sql}) LIMIT 0", params)
         return _checked_columns(list(df.columns), table)
 
-    def _replace(self, table: schema.Table, merge_sql: str, params: dict) -> tuple[int, int]:
+    def _replace(self, table: schema.Table, columns: list[str], select_sql: str, merge_sql: str,
+                 params: dict) -> tuple[int, int]:
+        # One MERGE job: atomic on its own, no session or script needed.
         job = self._run(merge_sql, params)
         stats = getattr(job, "dml_stats", None)
         if stats is not None and stats.inserted_row_count is not None:
@@ -195,7 +203,8 @@ class BigQueryWarehouse(Warehouse):
             return False
 
     def _has_any_dataset(self) -> bool:
-        return any(d.dataset_id.startswith("nba_") for d in self.client.list_datasets())
+        return any(d.dataset_id.startswith("nba_")
+                   for d in self.client.list_datasets(self.project))
 
     def _list_tables(self) -> pd.DataFrame:
         import pandas as pd
@@ -239,7 +248,8 @@ class BigQueryWarehouse(Warehouse):
         return first, "retry; if it persists check the BigQuery console for the job"
 
 
-def _statements(sql: str) -> list[tuple[str, tuple[str, ...]]]:
+@functools.lru_cache(maxsize=1024)
+def _statements(sql: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(text, parameter names) of each statement of ``sql``, the text as the user wrote it.
 
     BigQuery gets the user's own SQL, not sqlglot's regeneration of it: a script is split
@@ -251,7 +261,7 @@ def _statements(sql: str) -> list[tuple[str, tuple[str, ...]]]:
 
     trees = parse_bigquery(sql)  # SqlError on bad SQL, before any job is sent
     if len(trees) == 1:
-        return [(sql, parameter_names(trees[0]))]
+        return ((sql, parameter_names(trees[0])),)
     pieces, start, has_tokens = [], 0, False
     for token in sqlglot.tokenize(sql, read="bigquery"):
         if token.token_type == TokenType.SEMICOLON:
@@ -266,7 +276,7 @@ def _statements(sql: str) -> list[tuple[str, tuple[str, ...]]]:
     for piece in pieces:
         names = sorted({n for tree in parse_bigquery(piece) for n in parameter_names(tree)})
         out.append((piece.strip(), tuple(names)))
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=256)

@@ -38,7 +38,7 @@ class DuckDBWarehouse(Warehouse):
         self.read_only = read_only
         self._root = _connect(path, read_only, wait_seconds)
         self._local = threading.local()
-        self.catalog = self._root.execute("SELECT current_database()").fetchone()[0]
+        self.catalog = self._root.execute("SELECT current_database()").fetchall()[0][0]
 
     @property
     def _con(self) -> duckdb.DuckDBPyConnection:
@@ -76,18 +76,29 @@ class DuckDBWarehouse(Warehouse):
         names = [d[0] for d in cursor.description]
         return _checked_columns(names, table)
 
-    def _replace(self, table: schema.Table, merge_sql: str, params: dict) -> tuple[int, int]:
-        count_sql = (f"SELECT COUNT(*) AS n FROM `{self.project}.{table.id}` "
-                     f"WHERE `{table.partition_column}` IN UNNEST(@nbkit_dates)")
+    def _replace(self, table: schema.Table, columns: list[str], select_sql: str, merge_sql: str,
+                 params: dict) -> tuple[int, int]:
+        # DuckDB plans MERGE ... ON FALSE as a nested loop (cost = existing x new rows:
+        # 327 s for the full backfill). Stage, DELETE and INSERT in one transaction is
+        # just as atomic and ~50x faster. The SELECT is staged first because it may
+        # read the very partitions being replaced (appends, repairs).
+        target = f"`{self.project}.{table.id}`"
+        where = f"`{table.partition_column}` IN UNNEST(@nbkit_dates)"
+        stage = f"_nbkit_replace_{uuid.uuid4().hex[:12]}"
+        cols = ", ".join(f"`{c}`" for c in columns)
         self._con.begin()
         try:
-            deleted = int(self._query(count_sql, params)["n"].iloc[0])
-            affected = self._execute(merge_sql, params)
+            self._execute(f"CREATE TEMP TABLE {stage} AS SELECT * FROM ({select_sql}) "
+                          f"WHERE {where}", params)
+            deleted = self._execute(f"DELETE FROM {target} WHERE {where}", params)
+            inserted = self._execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stage}",
+                                     params)
+            self._execute(f"DROP TABLE {stage}", params)
             self._con.commit()
         except BaseException:
             self._con.rollback()
             raise
-        return deleted, affected - deleted
+        return deleted, inserted
 
     @contextlib.contextmanager
     def _staged(self, table: schema.Table, frame: pd.DataFrame):

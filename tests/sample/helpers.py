@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 SCHEDULE = "nba_raw.nbac_schedule"
@@ -64,7 +63,3 @@ def final_schedule(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def system_ids_of_schedule(sched: pd.DataFrame) -> pd.Series:
     day = pd.to_datetime(sched["game_date"].astype(str)).dt.strftime("%Y%m%d")
     return day + "_" + sched["away_team_tricode"] + "_" + sched["home_team_tricode"]
-
-
-def as_array(series: pd.Series) -> np.ndarray:
-    return series.to_numpy(dtype=float)
