@@ -35,9 +35,21 @@ $(BQEMU_STAMP):
 
 bqemu: $(BQEMU_STAMP)  ## create .venv-bqemu with the BigQuery emulator (idempotent)
 
-demo: install  ## build the sample warehouse and show its state
+DEMO_SEASONS ?= 2021-22 2022-23 2023-24 2024-25
+
+# The main job on the embedded warehouse, every step through papermill: a fresh sample
+# warehouse in the operators' starting state, preflight, the four seasons in order,
+# gap analysis and validation. Each run leaves an executed notebook + HTML in reports/.
+demo: install  ## the full four-season backfill through the notebooks
+	rm -f $(WAREHOUSE) $(WAREHOUSE).wal
 	$(BIN)/nbkit sample-data
 	$(BIN)/nbkit status
+	$(BIN)/nbkit preflight
+	@for season in $(DEMO_SEASONS); do $(BIN)/nbkit season $$season || exit 1; done
+	$(BIN)/nbkit gaps
+	$(BIN)/nbkit validate
+	$(BIN)/nbkit signoff
+	@echo "Report index: $(CURDIR)/reports/index.html"
 
 test: install bqemu  ## run the test suite, the contract suite on DuckDB and on the BigQuery emulator
 	NBKIT_TEST_BACKENDS=duckdb,bigquery NBKIT_REQUIRE_BIGQUERY=1 NBKIT_BQEMU_VENV=$(BQEMU_VENV) \

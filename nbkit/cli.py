@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 
 from nbkit.errors import NbkitError
 from nbkit.params import parse_date, parse_seed
@@ -87,15 +88,36 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--take-over-stale-lease", action="store_true")
     run.add_argument("--no-progress", action="store_true")
 
-    gaps_cmd = sub.add_parser("gaps", parents=[common], help="gap analysis per table and date")
+    notebook = argparse.ArgumentParser(add_help=False)
+    notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                          metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
+    notebook.add_argument("--reports", default="reports", help="reports folder (default reports)")
+
+    run_nb = sub.add_parser("run", parents=[common, notebook],
+                            help="execute a notebook with papermill; save it, its HTML and run.json")
+    run_nb.add_argument("notebook", help="path, stem (10_season) or short name (season, gaps...)")
+    sub.add_parser("preflight", parents=[common, notebook], help="run 00_preflight (Gate 0)")
+    season_nb = sub.add_parser("season", parents=[common, notebook],
+                               help="run 10_season for one season (plan, phases, gates)")
+    season_nb.add_argument("season", help="e.g. 2021-22")
+    sub.add_parser("recover", parents=[common, notebook],
+                   help="run 40_recovery (preview; -p apply True to apply)")
+
+    gaps_cmd = sub.add_parser("gaps", parents=[common, notebook],
+                              help="run 20_gap_analysis (or --text for a terminal table)")
     gaps_cmd.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
     gaps_cmd.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
+    gaps_cmd.add_argument("--text", action="store_true", help="print tables, no notebook")
 
-    validate = sub.add_parser("validate", parents=[common], help="quality gates 0-3")
+    validate = sub.add_parser("validate", parents=[common, notebook],
+                              help="run 30_validation, gates 0-3 (or --text)")
     validate.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
     validate.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
+    validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
 
     sub.add_parser("leases", parents=[common], help="active writer leases")
+    sub.add_parser("signoff", parents=[common],
+                   help="the final sign-off table: coverage, success rates, gate verdicts")
 
     status = sub.add_parser("status", parents=[common],
                             help="coverage of every table against the schedule")
@@ -241,7 +263,43 @@ def _cmd_backfill(args) -> int:
     return 0 if result.ok else 1
 
 
+def _run_nb(args, notebook: str, **fixed) -> int:
+    from nbkit.runbook import run_notebook
+
+    params = dict(args.parameter)
+    for key in ("start_date", "end_date"):
+        if getattr(args, key, None):
+            params.setdefault(key, getattr(args, key).isoformat())
+    params.update(fixed)
+    print(f"Running {notebook} with papermill ...", flush=True)
+    report = run_notebook(notebook, params, reports_dir=args.reports, warehouse=args.warehouse)
+    print(report.summary())
+    print(f"  index: {Path(args.reports) / 'index.html'}")
+    return 0 if report.ok else 1
+
+
+def _cmd_run(args) -> int:
+    return _run_nb(args, args.notebook)
+
+
+def _cmd_preflight(args) -> int:
+    return _run_nb(args, "preflight")
+
+
+def _cmd_season(args) -> int:
+    from nbkit.params import parse_season
+
+    parse_season(args.season, "season")
+    return _run_nb(args, "season", season=args.season)
+
+
+def _cmd_recover(args) -> int:
+    return _run_nb(args, "recover")
+
+
 def _cmd_gaps(args) -> int:
+    if not args.text:
+        return _run_nb(args, "gaps")
     from nbkit import gaps
     from nbkit.status import DEFAULT_START, load_calendar
 
@@ -261,16 +319,28 @@ def _cmd_gaps(args) -> int:
 def _cmd_validate(args) -> int:
     import datetime as dt
 
+    if not args.text:
+        return _run_nb(args, "validate")
     from nbkit import gates
     from nbkit.status import DEFAULT_START
 
     with _open(args, read_only=True) as wh:
         checks = gates.all_gates(wh, args.start_date or DEFAULT_START,
                                  args.end_date or dt.date(2999, 12, 31))
-    print(checks.to_string(index=False))
+    print(checks.assign(detail=checks["detail"].str.slice(0, 70)).to_string(index=False))
     overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}
     print("Verdicts: " + ", ".join(f"{g} {v}" for g, v in overall.items()))
     return 0 if all(v != gates.FAIL for v in overall.values()) else 1
+
+
+def _cmd_signoff(args) -> int:
+    from nbkit.nb.signoff import validation
+
+    result = validation(args.warehouse or None)
+    table = result.table()
+    print(table.to_string(index=False))
+    print(f"Sign-off {result.start}..{result.end}: {result.verdict}")
+    return 0 if result.verdict != "FAIL" else 1
 
 
 def _cmd_leases(args) -> int:
@@ -284,4 +354,6 @@ def _cmd_leases(args) -> int:
 
 _COMMANDS = {"init": _cmd_init, "sample-data": _cmd_sample, "sql": _cmd_sql,
              "status": _cmd_status, "plan": _cmd_plan, "backfill": _cmd_backfill,
-             "gaps": _cmd_gaps, "validate": _cmd_validate, "leases": _cmd_leases}
+             "gaps": _cmd_gaps, "validate": _cmd_validate, "leases": _cmd_leases,
+             "run": _cmd_run, "preflight": _cmd_preflight, "season": _cmd_season,
+             "recover": _cmd_recover, "signoff": _cmd_signoff}
