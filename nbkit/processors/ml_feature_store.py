@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nbkit.processors.base import Processor
+from nbkit.processors.expected import context_rows
 
 
 class MLFeatureStore(Processor):
@@ -29,33 +30,7 @@ class MLFeatureStore(Processor):
     LOOKBACK_DAYS = 365
     SKIPS_BOOTSTRAP = True
     # Distinct players of upcoming_player_game_context on the date (0 in bootstrap).
-    EXPECTED_ROWS_SQL = """
-WITH final_games AS (
-  SELECT game_date, season_year, COALESCE(is_regular_season, FALSE) AS is_regular_season
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
-  WHERE game_status = 3
-    AND game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 260 DAY)
-                      AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-),
-openings AS (
-  SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-  FROM final_games GROUP BY season_year
-),
-computable_dates AS (
-  SELECT DISTINCT g.game_date
-  FROM final_games AS g JOIN openings AS o USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates) AND DATE_DIFF(g.game_date, o.opening_night, DAY) >= 7
-),
-players AS (
-  SELECT DISTINCT u.game_date, u.player_lookup
-  FROM `nba-props-platform.nba_analytics.upcoming_player_game_context` AS u
-  JOIN computable_dates AS c ON c.game_date = u.game_date
-)
-SELECT d AS data_date, COUNT(p.player_lookup) AS expected_rows
-FROM UNNEST(@dates) AS d
-LEFT JOIN players AS p ON p.game_date = d
-GROUP BY d
-"""
+    EXPECTED_ROWS_SQL = context_rows("game_date, player_lookup")
     SQL_FILE = "ml_feature_store.sql"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nbkit.processors.base import Processor
+from nbkit.processors.expected import SEASON_CALENDAR
 
 
 class PlayerShotZoneAnalysis(Processor):
@@ -21,35 +22,12 @@ class PlayerShotZoneAnalysis(Processor):
     SKIPS_BOOTSTRAP = True
     # Players with a qualifying game (active, minutes > 0, scheduled non-All-Star game) this
     # season up to the date (0 in bootstrap).
-    EXPECTED_ROWS_SQL = """
-WITH final_games AS (
-  SELECT game_date, season_year, home_team_tricode, away_team_tricode,
-         COALESCE(is_regular_season, FALSE) AS is_regular_season,
-         COALESCE(is_all_star, FALSE) AS is_all_star
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
-  WHERE game_status = 3
-    AND game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 260 DAY)
-                      AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-),
-openings AS (
-  SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-  FROM final_games GROUP BY season_year
-),
-team_games AS (
-  SELECT game_date, season_year, home_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-  UNION ALL
-  SELECT game_date, season_year, away_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-),
+    EXPECTED_ROWS_SQL = SEASON_CALENDAR + """,
 player_games AS (
   SELECT p.player_lookup, p.game_date, t.season_year
   FROM `nba-props-platform.nba_analytics.player_game_summary` AS p
   JOIN team_games AS t ON t.team_abbr = p.team_abbr AND t.game_date = p.game_date
   WHERE p.is_active AND p.minutes_played > 0
-),
-date_seasons AS (
-  SELECT DISTINCT g.game_date AS data_date, g.season_year, o.opening_night
-  FROM final_games AS g JOIN openings AS o USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates) AND DATE_DIFF(g.game_date, o.opening_night, DAY) >= 7
 )
 SELECT d AS data_date, COUNT(DISTINCT p.player_lookup) AS expected_rows
 FROM UNNEST(@dates) AS d

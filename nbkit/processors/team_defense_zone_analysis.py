@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nbkit.processors.base import Processor
+from nbkit.processors.expected import SEASON_CALENDAR
 
 
 class TeamDefenseZoneAnalysis(Processor):
@@ -20,33 +21,8 @@ class TeamDefenseZoneAnalysis(Processor):
     LOOKBACK_DAYS = 260
     SKIPS_BOOTSTRAP = True
     # Teams with at least one final game this season up to the date (0 in bootstrap).
-    EXPECTED_ROWS_SQL = """
-WITH final_games AS (
-  SELECT game_date, season_year, home_team_tricode, away_team_tricode,
-         COALESCE(is_regular_season, FALSE) AS is_regular_season,
-         COALESCE(is_all_star, FALSE) AS is_all_star
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
-  WHERE game_status = 3
-    AND game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 260 DAY)
-                      AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-),
-openings AS (
-  SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-  FROM final_games GROUP BY season_year
-),
-team_games AS (
-  SELECT game_date, season_year, home_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-  UNION ALL
-  SELECT game_date, season_year, away_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-),
-date_seasons AS (
-  SELECT DISTINCT g.game_date AS data_date, g.season_year, o.opening_night
-  FROM final_games AS g JOIN openings AS o USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates)
-)
-SELECT d AS data_date,
-       COUNT(DISTINCT IF(DATE_DIFF(s.data_date, s.opening_night, DAY) >= 7, t.team_abbr, NULL))
-         AS expected_rows
+    EXPECTED_ROWS_SQL = SEASON_CALENDAR + """
+SELECT d AS data_date, COUNT(DISTINCT t.team_abbr) AS expected_rows
 FROM UNNEST(@dates) AS d
 LEFT JOIN date_seasons AS s ON s.data_date = d
 LEFT JOIN team_games AS t
