@@ -120,6 +120,7 @@ def _per_date(path: Path, sample: int, results: dict) -> None:
 
 
 def _report(results: dict, out: Path) -> None:
+    results.update({k: round(v, 3) for k, v in results.items() if isinstance(v, float)})
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     targets = {"backfill_seconds": ("< 60 s", lambda v: v < 60),
