@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override: run Phase 4 on incomplete Phase 3 (logged)")
     run.add_argument("--take-over-stale-lease", action="store_true")
     run.add_argument("--no-progress", action="store_true")
+    run.add_argument("--max-bytes-billed", default=None,
+                     help="budget (e.g. 50GiB): refuse a plan estimated above it; also set "
+                          "on every BigQuery job")
 
     notebook = argparse.ArgumentParser(add_help=False)
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
@@ -229,6 +232,15 @@ def _cmd_plan(args) -> int:
     print(f"Plan: {len(plan.dates())} game dates over {plan.calendar_days} calendar days, "
           f"{len(plan.runnable())} of {len(plan.tasks)} tasks to run (dry run: nothing written)")
     print(plan.summary().to_string(index=False))
+    from nbkit.cost import estimate, human_bytes
+
+    with _open(args, read_only=True) as wh:
+        bytes_ = estimate(wh, plan)
+    if len(bytes_):
+        shown = bytes_.assign(estimated=bytes_["bytes"].map(human_bytes))
+        print("\nEstimated bytes scanned:")
+        print(shown[["processor", "dates", "method", "estimated"]].to_string(index=False))
+        print(f"Total: {human_bytes(int(bytes_['bytes'].sum()))}")
     if args.detail:
         print(plan.to_frame().to_string(index=False))
     return 0
@@ -238,7 +250,10 @@ def _cmd_backfill(args) -> int:
     from nbkit.backfill import execute, prepare
     from nbkit.executor import OnError, RunOptions
 
+    from nbkit.cost import parse_bytes
+
     request = _request(args)
+    budget = parse_bytes(args.max_bytes_billed) if args.max_bytes_billed else None
     command = "nbkit " + " ".join(sys.argv[1:]) if sys.argv[1:] else "nbkit backfill"
     with _open(args) as wh:
         prepared = prepare(wh, request, args.bootstrap_days)
@@ -249,7 +264,7 @@ def _cmd_backfill(args) -> int:
                              allow_incomplete_upstream=args.allow_incomplete_upstream,
                              take_over_stale_lease=args.take_over_stale_lease,
                              command=command, parameters=vars(args).copy(),
-                             progress=not args.no_progress)
+                             progress=not args.no_progress, max_bytes_billed=budget)
         result = execute(wh, prepared, options)
     print(f"Run {result.run_id or '-'}: {result.status} in {result.seconds:.1f} s")
     if not result.outcomes.empty:

@@ -84,6 +84,7 @@ class RunOptions:
     progress: bool = True
     run_id: str | None = None
     lease_ttl_seconds: int = 900
+    max_bytes_billed: int | None = None
 
 
 @dataclass
@@ -156,7 +157,12 @@ class _Runner:
             self.todo.setdefault(task.processor, []).append(task.date)
 
     def run(self, started: float) -> RunResult:
+        from nbkit import cost
+
         procs = [self.registry.get_or_raise(n) for n in self.todo]
+        estimates = cost.estimate(self.wh, self.plan, self.registry)
+        bytes_estimated = cost.check_budget(estimates, self.opt.max_bytes_billed)
+        self.bytes_billed = 0
         tables = sorted({p.TARGET_TABLE for p in procs})
         self.lease = self.ledger.acquire(self.run_id, tables, self.plan.dates(),
                                          ttl_seconds=self.opt.lease_ttl_seconds,
@@ -170,7 +176,8 @@ class _Runner:
             self.run_id, self.opt.command, self.opt.parameters, versions,
             notebook_path=self.opt.notebook_path, dates_planned=len(self.plan.dates()),
             tasks_planned=sum(len(d) for d in self.todo.values()),
-            override_incomplete_upstream=self.opt.allow_incomplete_upstream)
+            override_incomplete_upstream=self.opt.allow_incomplete_upstream,
+            bytes_estimated=bytes_estimated)
         if self.opt.allow_incomplete_upstream:
             self.alerts.append("OVERRIDE: Phase 4 allowed to run on incomplete Phase 3 inputs")
         status = "failed"
@@ -190,7 +197,8 @@ class _Runner:
             self.progress.close()
             counts = _counts(self.outcomes)
             try:
-                self.ledger.finish_run(self.run_id, run_started, status, counts, self.alerts)
+                self.ledger.finish_run(self.run_id, run_started, status, counts, self.alerts,
+                                       bytes_billed=self.bytes_billed)
                 self.ledger.release(self.lease)
             except Exception:  # noqa: BLE001 - never hide the original error
                 log.exception("could not close run %s in the ledger", self.run_id)
@@ -238,6 +246,13 @@ class _Runner:
         self._record(outcomes)
 
     def _run_chunk(self, proc, dates: list[dt.date]) -> None:
+        labels = {"nbkit_run": self.run_id, "processor": proc.NAME, "phase": str(proc.PHASE)}
+        with self.wh.job_context(labels, self.opt.max_bytes_billed) as jobs:
+            self._run_chunk_jobs(proc, dates)
+        with self.lock:
+            self.bytes_billed += jobs["bytes_billed"]
+
+    def _run_chunk_jobs(self, proc, dates: list[dt.date]) -> None:
         began = _now()
         try:
             self._attempt(proc, dates)
@@ -246,8 +261,8 @@ class _Runner:
                 half = len(dates) // 2
                 log.warning("%s failed on %d dates; splitting to isolate: %s", proc.NAME,
                             len(dates), err)
-                self._run_chunk(proc, dates[:half])
-                self._run_chunk(proc, dates[half:])
+                self._run_chunk_jobs(proc, dates[:half])
+                self._run_chunk_jobs(proc, dates[half:])
                 return
             self._fail(proc, dates[0], began, err)
             return
@@ -270,14 +285,17 @@ class _Runner:
                 time.sleep(delay)
 
     def _verify(self, proc, dates, began) -> None:
-        counts = gaps.partition_counts(self.wh, proc, dates).set_index("data_date")
-        expected = gaps.expected_counts(self.wh, proc, dates).set_index("data_date")
+        counts = gaps.verify_counts(self.wh, proc, dates).set_index("data_date")
         finished = _now()
         outcomes = []
         for day in dates:
             rows = int(counts["rows"].get(day, 0)) if len(counts) else 0
             dups = int(counts["duplicate_rows"].get(day, 0)) if len(counts) else 0
-            want = int(expected["expected_rows"].get(day, 0)) if len(expected) else rows
+            want_raw = counts["expected_rows"].get(day) if len(counts) else None
+            if want_raw is None or pd.isna(want_raw):
+                want = 0 if proc.EXPECTED_ROWS_SQL else rows  # no expectation declared
+            else:
+                want = int(want_raw)
             ok = dups == 0 and rows == want
             error = None if ok else (f"incomplete: {rows} of {want} expected rows"
                                      + (f", {dups} duplicate key rows" if dups else ""))

@@ -10,8 +10,10 @@ a half-replaced date or duplicates behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
@@ -51,6 +53,27 @@ class Warehouse(ABC):
     def __init__(self, project: str, url: str) -> None:
         self.project = project
         self.url = url
+        self._jobs = threading.local()
+
+    @contextlib.contextmanager
+    def job_context(self, labels: dict[str, str] | None = None,
+                    max_bytes_billed: int | None = None):
+        """Labels and a byte budget for every job this thread runs inside the block.
+
+        Yields a dict whose ``bytes_billed`` and ``jobs`` the backend accumulates
+        (BigQuery reports billed bytes; the embedded warehouse bills nothing).
+        """
+        previous = getattr(self._jobs, "context", None)
+        context = {"labels": _clean_labels(labels or {}), "max_bytes_billed": max_bytes_billed,
+                   "bytes_billed": 0, "jobs": 0}
+        self._jobs.context = context
+        try:
+            yield context
+        finally:
+            self._jobs.context = previous
+
+    def _job_settings(self) -> dict | None:
+        return getattr(self._jobs, "context", None)
 
     # ------------------------------------------------------------------ reads
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
@@ -118,7 +141,8 @@ class Warehouse(ABC):
             raise WarehouseError(f"Parameter name @{DATES_PARAM} is reserved",
                                  "rename that query parameter", table=table.id)
         params[DATES_PARAM] = list(dates)
-        columns = self._select_columns(select_sql, params, table)
+        columns = _named_columns(select_sql, table) or self._select_columns(select_sql, params,
+                                                                            table)
         merge = merge_statement(self.project, table, columns, select_sql)
         result = self._guard(lambda: self._replace(table, columns, select_sql, merge, params),
                              merge, table.id)
@@ -241,6 +265,37 @@ def _frame_select(project: str, table: schema.Table, frame_columns: list[str], r
         keys = " AND ".join(f"N.`{k}` = E.`{k}`" for k in keep)
         existing += f" AND NOT EXISTS (SELECT 1 FROM {relation} AS N WHERE {keys})"
     return f"{select}\nUNION ALL\n{existing}"
+
+
+def _named_columns(select_sql: str, table: schema.Table) -> list[str] | None:
+    """Output column names of a SELECT read from its text (no query job), or None for *."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(select_sql, read="bigquery")
+    except Exception:  # noqa: BLE001 - the backend probe reports the real error
+        return None
+    if not isinstance(tree, exp.Query) or any(
+            isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+            for e in tree.selects):
+        return None
+    names = list(tree.named_selects)
+    if not names or any(not n for n in names):
+        return None
+    from nbkit.warehouse.duckdb import _checked_columns
+
+    return _checked_columns(names, table)
+
+
+def _clean_labels(labels: dict) -> dict[str, str]:
+    """BigQuery label rules: lowercase letters, digits, _ and -, at most 63 characters."""
+    import re
+
+    def clean(text) -> str:
+        return re.sub(r"[^a-z0-9_-]", "_", str(text).lower())[:63]
+
+    return {clean(k): clean(v) for k, v in labels.items() if k}
 
 
 def pd_date(value) -> dt.date:

@@ -118,8 +118,12 @@ class BigQueryWarehouse(Warehouse):
     # ------------------------------------------------------------------ hooks
     def _job_config(self, params: dict, names: tuple[str, ...], **kwargs):
         cfg = self._bq.QueryJobConfig(**kwargs)
-        if self.labels:
-            cfg.labels = dict(self.labels)  # the client's setter refuses None
+        settings = self._job_settings() or {}
+        labels = {**self.labels, **settings.get("labels", {})}
+        if labels:
+            cfg.labels = labels  # the client's setter refuses None
+        if settings.get("max_bytes_billed"):
+            cfg.maximum_bytes_billed = int(settings["max_bytes_billed"])
         cfg.query_parameters = [_parameter(self._bq, n, params[n]) for n in names]
         return cfg
 
@@ -132,7 +136,20 @@ class BigQueryWarehouse(Warehouse):
         for text, names in statements:
             job = self.client.query(text, job_config=self._job_config(params, names))
             job.result()
+            settings = self._job_settings()
+            if settings is not None:
+                settings["jobs"] += 1
+                settings["bytes_billed"] += int(getattr(job, "total_bytes_billed", 0) or 0)
         return job
+
+    def dry_run_bytes(self, sql: str, params: dict) -> int:
+        """Bytes BigQuery would scan for a statement (0 on endpoints that cannot tell)."""
+        total = 0
+        for text, names in _statements(sql):
+            cfg = self._job_config(params, names, dry_run=True, use_query_cache=False)
+            job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
+            total += int(job.total_bytes_processed or 0)
+        return total
 
     def _query(self, sql: str, params: dict) -> pd.DataFrame:
         job = self._run(sql, params)
