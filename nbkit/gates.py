@@ -79,6 +79,9 @@ def gate1(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     _coverage_checks(out, sc, phase=3)
     out.run(lambda: _success_checks(out, warehouse, sc, phase=3))
     out.run(lambda: _pgs_sanity(out, warehouse, sc))
+    for table in ("nba_analytics.player_game_summary", "nba_analytics.upcoming_player_game_context"):
+        out.run(lambda t=table: _team_game_check(out, warehouse, f"teams per game {t}", t,
+                                                 sc.start, sc.end, "teams with players"))
     return out.frame()
 
 
@@ -209,6 +212,27 @@ def _pgs_sanity(out: _Checks, warehouse: Warehouse, sc: Scope) -> None:
                 PASS if row.points_null_rate == 0 else FAIL, "")
 
 
+def _team_game_check(out: _Checks, warehouse: Warehouse, name: str, table: str,
+                     start: dt.date, end: dt.date, what: str) -> None:
+    """Every final game has both teams in the table (a date can be present but short)."""
+    frame = warehouse.query(f"""
+        WITH expected AS (
+          SELECT game_date, 2 * COUNT(*) AS team_games
+          FROM `nba-props-platform.nba_raw.nbac_schedule`
+          WHERE game_date BETWEEN @s AND @e AND game_status = 3 GROUP BY 1),
+        actual AS (
+          SELECT game_date, COUNT(DISTINCT CONCAT(game_id, '|', team_abbr)) AS team_games
+          FROM `nba-props-platform.{table}`
+          WHERE game_date BETWEEN @s AND @e GROUP BY 1)
+        SELECT e.game_date, e.team_games AS expected, COALESCE(a.team_games, 0) AS actual
+        FROM expected e LEFT JOIN actual a USING (game_date)
+        WHERE COALESCE(a.team_games, 0) < e.team_games AND COALESCE(a.team_games, 0) > 0
+        ORDER BY 1""", {"s": start, "e": end})
+    detail = "; ".join(f"{r.game_date:%Y-%m-%d} {r.actual}/{r.expected}"
+                       for r in frame.head(5).itertuples()) or f"every present date has all {what}"
+    out.add(name, len(frame), "= 0 short dates", PASS if frame.empty else FAIL, detail)
+
+
 def _pcf_sanity(out: _Checks, warehouse: Warehouse, sc: Scope) -> None:
     frame = warehouse.query("""
         SELECT MIN(total_composite_adjustment) AS lo, MAX(total_composite_adjustment) AS hi,
@@ -259,6 +283,16 @@ def _phase2_checks(out: _Checks, warehouse: Warehouse, cal: SeasonCalendar) -> N
             PASS if len(either) >= 0.99 * n else FAIL,
             f"Odds API {len(odds)} dates ({100 * len(odds) / n:.1f}%), gaps filled by "
             f"BettingPros {len(bp)} dates ({100 * len(bp) / n:.1f}%)")
+    _team_game_check(out, warehouse, "phase 2 nba_raw.nbac_team_boxscore rows per game",
+                     "nba_raw.nbac_team_boxscore", start, end, "team box scores")
+    _team_game_check(out, warehouse, "phase 2 nba_raw.nbac_gamebook_player_stats teams per game",
+                     "nba_raw.nbac_gamebook_player_stats", start, end, "gamebook teams")
+    nulls = warehouse.query("""
+        SELECT COUNTIF(player_lookup IS NULL OR team_abbr IS NULL) AS n
+        FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+        WHERE game_date BETWEEN @s AND @e""", {"s": start, "e": end})["n"].iloc[0]
+    out.add("phase 2 gamebook rows with NULL player_lookup/team_abbr", int(nulls), "= 0",
+            PASS if not nulls else FAIL, "such players vanish from every downstream table")
     pbp = dates_of("nba_raw.nbac_play_by_play")
     out.add("phase 2 play-by-play (optional)", f"{len(pbp & expected)}/{n}", "informational",
             PASS, "sparse by nature: shot-zone columns stay NULL where it is absent")

@@ -89,6 +89,8 @@ def redact(params: dict) -> dict:
             out[key] = "***"
         elif isinstance(value, dict):
             out[key] = redact(value)
+        elif isinstance(value, (list, tuple)):
+            out[key] = [redact(v) if isinstance(v, dict) else v for v in value]
         else:
             out[key] = value
     return out

@@ -77,6 +77,14 @@ def tables() -> dict[str, Table]:
 def get_table(table_id: str) -> Table:
     """Look up ``dataset.table`` (or ``project.dataset.table``); raise with a suggestion."""
     parts = [p for p in str(table_id).strip("`").split(".") if p]
+    if len(parts) == 3:
+        from nbkit.config import _PROJECT_RE
+
+        if not _PROJECT_RE.match(parts[0]):
+            raise SchemaError(f"Invalid project in table name {table_id!r}",
+                              "use dataset.table or project-id.dataset.table")
+    if len(parts) not in (2, 3):
+        raise SchemaError(f"Invalid table name {table_id!r}", "use dataset.table")
     key = ".".join(parts[-2:])
     registry = _load()
     if key in registry:
