@@ -47,6 +47,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--per-date-sample", type=int, default=40,
                         help="dates timed one statement each (extrapolated to all dates)")
+    parser.add_argument("--skip-demo", action="store_true",
+                        help="do not measure `make demo`'s peak memory (takes ~2 minutes)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nbkit-bench-"))
@@ -56,6 +58,9 @@ def main() -> int:
         with open_warehouse(str(path)) as wh:
             wh.init_schema()
             _, results["sample_seconds"] = timed(lambda: build_sample(wh, seed=7))
+            wh.close()
+            shutil.copy(path, work / "raw.duckdb")
+        with open_warehouse(str(path)) as wh:
             request = make_request(start_date=START.isoformat(), end_date=END.isoformat())
             prepared, results["plan_seconds"] = timed(lambda: prepare(wh, request))
             results["tasks"] = len(prepared.plan.runnable())
@@ -68,6 +73,10 @@ def main() -> int:
             _gap_and_gate_times(wh, results)
             shutil.copy(path, work / "per_date.duckdb")
         _per_date(work / "per_date.duckdb", args.per_date_sample, results)
+        _scaling(work, results)
+        _notebook_overhead(path, work, results)
+        if not args.skip_demo:
+            _demo_memory(work, results)
         results["peak_rss_mib"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     finally:
@@ -119,6 +128,56 @@ def _per_date(path: Path, sample: int, results: dict) -> None:
             results["per_date_estimated_seconds"] / results["backfill_seconds"], 1)
 
 
+def _scaling(work: Path, results: dict) -> None:
+    """Backfill time from raw data for 1, 2 and 4 seasons: cost per game date should not grow."""
+    for label, end in (("1_season", "2022-06-30"), ("2_seasons", "2023-06-30"),
+                       ("4_seasons", END.isoformat())):
+        copy = work / f"scale_{label}.duckdb"
+        shutil.copy(work / "raw.duckdb", copy)
+        with open_warehouse(str(copy)) as wh:
+            prepared = prepare(wh, make_request(start_date="2021-10-19", end_date=end))
+            dates = len(prepared.plan.dates())
+            _, seconds = timed(lambda: execute(wh, prepared, RunOptions(progress=False)))
+        copy.unlink()
+        results[f"scale_{label}_dates"] = dates
+        results[f"scale_{label}_seconds"] = seconds
+        results[f"scale_{label}_ms_per_date"] = 1000 * seconds / dates
+    results["scale_4_over_1_per_date"] = (results["scale_4_seasons_ms_per_date"]
+                                          / results["scale_1_season_ms_per_date"])
+
+
+def _notebook_overhead(path: Path, work: Path, results: dict) -> None:
+    """The same no-op season run through papermill and through the API directly."""
+    from nbkit.runbook import run_notebook
+
+    def direct():
+        with open_warehouse(str(path)) as wh:
+            execute(wh, prepare(wh, make_request(season="2022-23")), RunOptions(progress=False))
+
+    _, api = timed(direct)
+    report, nb = timed(lambda: run_notebook("season", {"season": "2022-23"},
+                                            reports_dir=work / "reports", warehouse=str(path)))
+    results["season_noop_api_seconds"] = api
+    results["season_noop_papermill_seconds"] = nb
+    results["notebook_overhead_seconds"] = nb - api
+    results["notebook_run_status"] = report.status
+
+
+def _demo_memory(work: Path, results: dict) -> None:
+    """Peak resident memory of any process `make demo` starts (warehouse in a temp dir)."""
+    import subprocess
+
+    env = {**os.environ, "NBKIT_WAREHOUSE": str(work / "demo.duckdb")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done, seconds = timed(lambda: subprocess.run(
+        ["make", "demo", f"WAREHOUSE={work / 'demo.duckdb'}"], cwd=ROOT, env=env,
+        capture_output=True, text=True))
+    results["demo_status"] = "ok" if done.returncode == 0 else f"exit {done.returncode}"
+    results["demo_seconds"] = seconds
+    results["demo_peak_rss_mib"] = max(before, resource.getrusage(
+        resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
 def _report(results: dict, out: Path) -> None:
     results.update({k: round(v, 3) for k, v in results.items() if isinstance(v, float)})
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +185,13 @@ def _report(results: dict, out: Path) -> None:
     targets = {"backfill_seconds": ("< 60 s", lambda v: v < 60),
                "per_date_over_batched": (">= 20x", lambda v: v >= 20),
                "gap_analysis_seconds": ("< 2 s", lambda v: v < 2),
-               "peak_rss_mib": ("< 1536 MiB", lambda v: v < 1536)}
+               "peak_rss_mib": ("< 1536 MiB", lambda v: v < 1536),
+               "demo_peak_rss_mib": ("< 1536 MiB", lambda v: v < 1536),
+               "notebook_overhead_seconds": ("< 5 s", lambda v: v < 5),
+               "scale_4_over_1_per_date": ("<= 1 (linear)", lambda v: v <= 1.1),
+               "demo_seconds": ("< 300 s", lambda v: v < 300)}
+    for gate in ("gate0", "gate1", "gate2", "gate3"):
+        targets[f"{gate}_seconds"] = ("< 2 s", lambda v: v < 2)
     print(f"{'figure':<32}{'value':>16}  target")
     for key, value in results.items():
         if key in ("machine", "when"):
