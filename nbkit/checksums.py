@@ -6,9 +6,11 @@ computed the same data have the same checksums.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from nbkit import schema
@@ -34,7 +36,7 @@ def table_checksums(warehouse: Warehouse, table_id: str, start=None, end=None) -
         f"{where}", params)
     if frame.empty:
         return pd.DataFrame(columns=["data_date", "rows", "checksum"])
-    canon = frame.apply(lambda col: col.map(_canonical))
+    canon = frame.apply(lambda col: col.map(_canonical_for(table.column(col.name).type)))
     canon["_line"] = canon.astype(str).agg("\x1f".join, axis=1)
     canon["data_date"] = pd.to_datetime(frame[table.partition_column]).dt.date
     out = []
@@ -42,6 +44,40 @@ def table_checksums(warehouse: Warehouse, table_id: str, start=None, end=None) -
         digest = hashlib.sha256("\n".join(sorted(group["_line"])).encode()).hexdigest()
         out.append({"data_date": day, "rows": len(group), "checksum": digest[:16]})
     return pd.DataFrame(out)
+
+
+def _canonical_for(column_type: str):
+    """The canonicaliser of a column type.
+
+    DATE values come back as ``datetime.date`` from BigQuery but as a midnight
+    ``Timestamp`` from DuckDB (pandas datetime64); both canonicalise to ``YYYY-MM-DD``,
+    so a date's checksum does not depend on the backend that stored it.
+    """
+    base = column_type.upper().replace(" ", "")
+    if base in ("DATE", "ARRAY<DATE>"):
+        return _canonical_date
+    return _canonical
+
+
+def _canonical_date(value) -> str:
+    if value is None or value is pd.NaT:
+        return "∅"
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, dt.datetime):  # also pd.Timestamp
+        return "∅" if pd.isna(value) else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.ndarray):
+        value = list(pd.to_datetime(value)) if value.dtype.kind == "M" else value.tolist()
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_canonical_date(v) for v in value) + "]"
+    try:
+        if pd.isna(value):
+            return "∅"
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 def _canonical(value) -> str:

@@ -1,0 +1,220 @@
+"""Backend parity: the ten processors, run for the same dates on DuckDB and on BigQuery (the
+bqemulator), produce the same rows: per table and date, the same row count and checksum.
+
+Setup (once per module, ~35 s): the seed-7 sample up to 2021-11-05 is built into a DuckDB
+file; its raw/reference/static inputs for 2021-10-19..2021-10-29 (the schedule 14 days
+further, for the "next game" columns) are copied into a fresh DuckDB warehouse and into the
+emulator; all ten processors run on both in dependency order, Phase 3 on the 11 game dates
+2021-10-19..29 (the history Phase 4 reads), Phase 4 on 2021-10-27..29 (after the bootstrap
+week); then every output table is compared over 2021-10-19..29.
+
+Emulator-only SQL workarounds (applied to the SQL the emulator receives, never in nbkit;
+each proven still needed by a strict xfail below, so the day the emulator is fixed the
+workaround is flagged for removal):
+
+1. ``ARRAY_AGG(x IGNORE NULLS ORDER BY o LIMIT 1)[SAFE_OFFSET(0)]``: bqemulator 1.4.0 (its
+   sqlglot 30.11) transpiles this to invalid DuckDB SQL
+   (``ARRAY_SLICE(...) FILTER(WHERE NOT x ORDER BY o LIMIT 1 IS NULL)`` -> "Expected ','
+   but got keyword AS"). The emulator receives the same aggregate without ``LIMIT 1``,
+   which is the same value in BigQuery (the first element of the ordered non-NULL array).
+   All five Phase 3 processors use it.
+2. ``@name`` inside a ``--`` comment: the emulator keeps comments in its DuckDB text and its
+   named-parameter binder (a regex over the whole text) binds ``@dates`` in the comment too
+   -> "Parameter argument/count mismatch". The emulator receives the SQL without ``--``
+   comments. All five Phase 3 processors have such a comment.
+
+Genuine differences (not emulator plumbing; strict xfails on the checksum test of the
+tables they reach, row counts still asserted equal, root cause pinned by the scalar strict
+xfails at the end):
+
+* ``ROUND(<FLOAT64>, n)`` on a value that is halfway in decimal but just below it in binary:
+  ``ROUND(2583 / 60 / 3, 1)`` (14.35 = 14.3499999... in binary) is 14.3 on nbkit's DuckDB
+  (duckdb 2.0.1 rounds the exact binary value; duckdb 1.5.5 gave 14.4) and 14.4 on the
+  emulator, which is what BigQuery's round(x * 10^n) / 10^n, halfway away from zero, gives.
+  -> upcoming_player_game_context.avg_minutes_per_game_last_7, and through it
+  player_composite_factors.fatigue_context_json and player_daily_cache.
+* ``ROUND(AVG(<NUMERIC>), n)``: AVG of NUMERIC is NUMERIC (exact) on BigQuery and DOUBLE on
+  DuckDB, which then meets the ROUND above: 4.55 -> 4.6 on the emulator, 4.5 on DuckDB.
+  -> player_daily_cache (minutes/usage/ts%/pace/off-rating averages),
+  team_defense_zone_analysis (defensive_rating_last_15, opponent_pace), and through the
+  features array and its data_hash, ml_feature_store_v2.
+
+Both are differences of nbkit's DuckDB backend from BigQuery semantics (a fix-up for ROUND
+in nbkit/warehouse/sql.py would remove them), not of the checksum: the values differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from nbkit import parity
+from nbkit.errors import WarehouseError
+from nbkit.processors import registry
+from nbkit.warehouse import open_warehouse
+
+pytestmark = pytest.mark.bigquery
+
+PROJECT = "nba-props-platform"
+HISTORY_START = dt.date(2021, 10, 19)   # opening night: Phase 4's lookbacks read from here
+START, END = dt.date(2021, 10, 27), dt.date(2021, 10, 29)  # Phase 4 dates (after bootstrap)
+SCHEDULE_AHEAD = dt.timedelta(days=14)  # upcoming_* read the next games from the schedule
+OUTPUTS = [p.TARGET_TABLE for p in registry.all()]
+
+# ARRAY_AGG(x IGNORE NULLS ORDER BY o LIMIT 1)[SAFE_OFFSET(0)] -> without LIMIT 1 (same value)
+_AGG_LIMIT = re.compile(r"IGNORE\s+NULLS(\s+ORDER\s+BY[^()]*?)\s+LIMIT\s+1\s*\)"
+                        r"(\s*\[\s*(?:SAFE_)?OFFSET\s*\(\s*0\s*\)\s*\])", re.IGNORECASE)
+# a string literal or quoted identifier (kept as is), or a -- comment (dropped)
+_COMMENT = re.compile(r"('(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|`[^`\n]*`)|--[^\n]*")
+
+
+def for_emulator(sql: str) -> str:
+    """The SQL as the emulator can run it (workarounds 1 and 2 of the module docstring)."""
+    sql = _COMMENT.sub(lambda m: m.group(1) or "", sql)
+    return _AGG_LIMIT.sub(r"IGNORE NULLS\1)\2", sql)
+
+
+def _patch_emulator_sql(wh, monkeypatch) -> None:
+    real = wh.client.query
+
+    def query(sql, *args, **kwargs):
+        return real(for_emulator(sql), *args, **kwargs)
+
+    monkeypatch.setattr(wh.client, "query", query)
+
+
+_RESULT: dict[str, object] = {}
+
+
+@pytest.fixture
+def result(bigquery_warehouse, tmp_path_factory, monkeypatch) -> pd.DataFrame:
+    """compare() over every output table, computed once for the module."""
+    if "frame" not in _RESULT:
+        from nbkit.sample import build_sample
+
+        folder = tmp_path_factory.mktemp("parity")
+        source = open_warehouse(str(folder / "sample.duckdb"))
+        duck = open_warehouse(str(folder / "duck.duckdb"))
+        bq = bigquery_warehouse
+        _patch_emulator_sql(bq, monkeypatch)
+        try:
+            build_sample(source, seed=7, as_of=dt.date(2021, 11, 5))
+            tables = parity.input_tables()
+            for wh in (duck, bq):
+                parity.copy_inputs(source, wh, tables, HISTORY_START, END)
+                parity.copy_inputs(source, wh, ["nba_raw.nbac_schedule"],
+                                   END + dt.timedelta(days=1), END + SCHEDULE_AHEAD)
+            report = parity.run_both(duck, bq, START, END, history_start=HISTORY_START)
+            _RESULT["report"] = report
+            _RESULT["frame"] = parity.compare(duck, bq, OUTPUTS, HISTORY_START, END)
+        finally:
+            source.close()
+            duck.close()
+    return _RESULT["frame"]
+
+
+def test_dates_run(result):
+    report = _RESULT["report"]
+    game_days = [HISTORY_START + dt.timedelta(days=i) for i in range(11)]
+    for proc in registry.all():
+        expected = [d for d in game_days if d >= START] if proc.PHASE >= 4 else game_days
+        assert report.dates[proc.NAME] == expected, proc.NAME
+    assert set(result["table"]) == set(OUTPUTS)  # every table has rows on some date
+
+
+@pytest.mark.parametrize("table", OUTPUTS)
+def test_row_counts_match(result, table):
+    rows = result[result["table"] == table]
+    days = 3 if table.startswith(("nba_precompute", "nba_predictions")) else 11
+    assert len(rows) == days and (rows["rows_a"] > 0).all(), rows.to_string()
+    assert (rows["rows_a"] == rows["rows_b"]).all(), rows.to_string()
+
+
+_ROUND_HALFWAY = ("ROUND(FLOAT64) on a binary halfway value: DuckDB 14.3, emulator 14.4 "
+                  "(avg_minutes_per_game_last_7); see module docstring")
+_AVG_NUMERIC = ("AVG(NUMERIC) is DOUBLE on DuckDB, NUMERIC on BigQuery: ROUND of an exact .x5 "
+                "average differs; see module docstring")
+KNOWN_DIFFERENCES = {
+    "nba_analytics.upcoming_player_game_context": _ROUND_HALFWAY,
+    "nba_precompute.player_composite_factors": _ROUND_HALFWAY + " (fatigue_context_json)",
+    "nba_precompute.player_daily_cache": _AVG_NUMERIC + "; " + _ROUND_HALFWAY,
+    "nba_precompute.team_defense_zone_analysis": _AVG_NUMERIC,
+    "nba_predictions.ml_feature_store_v2": _AVG_NUMERIC + " (features, data_hash)",
+}
+
+
+@pytest.mark.parametrize("table", [
+    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[t]))
+    if t in KNOWN_DIFFERENCES else t for t in OUTPUTS])
+def test_checksums_match(result, table):
+    rows = result[result["table"] == table]
+    assert len(rows) and rows["match"].all(), rows[~rows["match"]].to_string()
+
+
+# ------------------------------------------------- the emulator limitations worked around
+
+@pytest.mark.xfail(strict=True, reason="bqemulator: ARRAY_AGG(... IGNORE NULLS ORDER BY ... "
+                   "LIMIT 1) transpiles to invalid DuckDB SQL (workaround 1)",
+                   raises=WarehouseError)
+def test_emulator_runs_array_agg_ignore_nulls_limit(bigquery_warehouse):
+    frame = bigquery_warehouse.query(
+        "SELECT ARRAY_AGG(x IGNORE NULLS ORDER BY o DESC LIMIT 1)[SAFE_OFFSET(0)] AS v "
+        "FROM (SELECT 1 AS o, 'a' AS x UNION ALL SELECT 2, NULL UNION ALL SELECT 3, 'c')")
+    assert frame["v"].tolist() == ["c"]
+
+
+@pytest.mark.xfail(strict=True, reason="bqemulator binds @name inside -- comments "
+                   "(workaround 2)", raises=WarehouseError)
+def test_emulator_ignores_parameters_in_comments(bigquery_warehouse):
+    frame = bigquery_warehouse.query("-- for every date in @d\nSELECT @d AS v",
+                                     {"d": dt.date(2021, 10, 27)})
+    assert pd.Timestamp(frame["v"].iloc[0]).date() == dt.date(2021, 10, 27)
+
+
+def test_workarounds_keep_the_value_on_duckdb():
+    """The rewritten SQL gives the same result as the original (on DuckDB)."""
+    sql = ("-- first non-null, @d in a comment\n"
+           "SELECT ARRAY_AGG(x IGNORE NULLS ORDER BY o DESC LIMIT 1)\n  [SAFE_OFFSET(0)] AS v, "
+           "'--not a comment' AS s FROM (SELECT 1 AS o, 'a' AS x UNION ALL SELECT 2, NULL "
+           "UNION ALL SELECT 3, 'c' UNION ALL SELECT 4, NULL)")
+    rewritten = for_emulator(sql)
+    assert "LIMIT" not in rewritten and "@d" not in rewritten and "--not a comment" in rewritten
+    wh = open_warehouse("duckdb://:memory:")
+    try:
+        assert wh.query(sql).to_dict("records") == wh.query(rewritten).to_dict("records") \
+            == [{"v": "c", "s": "--not a comment"}]
+    finally:
+        wh.close()
+
+
+def test_workarounds_run_on_emulator(bigquery_warehouse):
+    """Control for the two xfails above: the same queries, rewritten, run on the emulator."""
+    wh = bigquery_warehouse
+    agg = for_emulator(
+        "SELECT ARRAY_AGG(x IGNORE NULLS ORDER BY o DESC LIMIT 1)[SAFE_OFFSET(0)] AS v "
+        "FROM (SELECT 1 AS o, 'a' AS x UNION ALL SELECT 2, NULL UNION ALL SELECT 3, 'c')")
+    assert wh.query(agg)["v"].tolist() == ["c"]
+    day = dt.date(2021, 10, 27)
+    got = wh.query(for_emulator("-- for every date in @d\nSELECT @d AS v"), {"d": day})
+    assert pd.Timestamp(got["v"].iloc[0]).date() == day
+
+
+# ------------------------------------------------- the root causes of KNOWN_DIFFERENCES
+
+@pytest.mark.xfail(strict=True, reason="ROUND(FLOAT64) halfway in decimal: DuckDB 2.0.1 "
+                   "rounds the binary value (14.3), the emulator/BigQuery give 14.4",
+                   raises=AssertionError)
+@pytest.mark.parametrize("sql", [
+    "SELECT ROUND(2583 / 60 / 3, 1) AS v",
+    "SELECT ROUND(AVG(x), 1) AS v FROM UNNEST([NUMERIC '4.5', NUMERIC '4.6']) AS x",
+], ids=["round_float", "round_avg_numeric"])
+def test_rounding_matches(bigquery_warehouse, sql):
+    wh = open_warehouse("duckdb://:memory:")
+    try:
+        duck = float(wh.query(sql)["v"].iloc[0])
+    finally:
+        wh.close()
+    assert duck == float(bigquery_warehouse.query(sql)["v"].iloc[0])
