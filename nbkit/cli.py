@@ -119,6 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
 
     sub.add_parser("leases", parents=[common], help="active writer leases")
+
+    par = sub.add_parser("parity", parents=[common],
+                         help="run the same dates on two warehouses and compare checksums "
+                              "(both warehouses' output partitions for the dates are replaced)")
+    par.add_argument("--other", required=True, help="the warehouse to compare, e.g. bigquery://P")
+    par.add_argument("--start-date", type=_date_arg("--start-date"), required=True)
+    par.add_argument("--end-date", type=_date_arg("--end-date"), required=True)
+    par.add_argument("--processors", help="comma-separated (default all ten)")
+    par.add_argument("--history-start", type=_date_arg("--history-start"), default=None,
+                     help="first date of Phase 3 history that Phase 4 reads (default start)")
+    par.add_argument("--copy-inputs", action="store_true",
+                     help="first copy input partitions to --other (scratch projects only!)")
+    par.add_argument("--no-compute", action="store_true",
+                     help="compare what both already hold")
     sub.add_parser("signoff", parents=[common],
                    help="the final sign-off table: coverage, success rates, gate verdicts")
 
@@ -358,6 +372,19 @@ def _cmd_signoff(args) -> int:
     return 0 if result.verdict != "FAIL" else 1
 
 
+def _cmd_parity(args) -> int:
+    from nbkit.config import resolve_warehouse_url
+    from nbkit.parity import parity
+
+    frame = parity(resolve_warehouse_url(args.warehouse), args.other, args.start_date,
+                   args.end_date, args.processors, copy=args.copy_inputs,
+                   history_start=args.history_start, compute_outputs=not args.no_compute)
+    print(frame.to_string(index=False))
+    bad = frame[~frame["match"]]
+    print(f"Parity: {len(frame) - len(bad)}/{len(frame)} table-dates match")
+    return 0 if bad.empty else 1
+
+
 def _cmd_leases(args) -> int:
     from nbkit.ledger import Ledger
 
@@ -371,4 +398,4 @@ _COMMANDS = {"init": _cmd_init, "sample-data": _cmd_sample, "sql": _cmd_sql,
              "status": _cmd_status, "plan": _cmd_plan, "backfill": _cmd_backfill,
              "gaps": _cmd_gaps, "validate": _cmd_validate, "leases": _cmd_leases,
              "run": _cmd_run, "preflight": _cmd_preflight, "season": _cmd_season,
-             "recover": _cmd_recover, "signoff": _cmd_signoff}
+             "recover": _cmd_recover, "signoff": _cmd_signoff, "parity": _cmd_parity}

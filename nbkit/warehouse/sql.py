@@ -134,6 +134,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         # BigQuery: Sunday = 1; DuckDB DOW: Sunday = 0.
         return exp.paren(exp.Add(this=exp.Extract(this=exp.var("DOW"), expression=node.expression),
                                  expression=exp.Literal.number(1)))
+    if isinstance(node, exp.Round) and _literal_int(node.args.get("decimals")):
+        return _round_half_away(node)
     if isinstance(node, exp.Format):
         # DuckDB's FORMAT uses {} placeholders; printf takes BigQuery's %-style format.
         return exp.Anonymous(this="PRINTF", expressions=[node.this, *node.expressions])
@@ -145,6 +147,23 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
             and node.this.name.upper() == "ROW" and isinstance(node.parent, exp.When):
         return exp.Insert(this=exp.Star())
     return node
+
+
+def _literal_int(value) -> int | None:
+    if isinstance(value, exp.Literal) and not value.is_string and value.name.isdigit():
+        return int(value.name) or None
+    return None
+
+
+def _round_half_away(node: exp.Round) -> exp.Expression:
+    """ROUND(x, n) -> ROUND(x * 10^n) / 10^n, as BigQuery computes it.
+
+    DuckDB 2.x rounds the exact binary value, so ROUND(2583 / 60 / 3, 1) (14.35 stored
+    as 14.3499...) gives 14.3 where BigQuery gives 14.4; scaling first reproduces BigQuery.
+    """
+    scale = exp.Literal.number(10 ** _literal_int(node.args["decimals"]))
+    scaled = exp.Round(this=exp.Mul(this=exp.paren(node.this.copy()), expression=scale))
+    return exp.paren(exp.Div(this=scaled, expression=scale.copy()))
 
 
 def _is_limited_array_agg(node: exp.Expression) -> bool:

@@ -23,24 +23,11 @@ workaround is flagged for removal):
    -> "Parameter argument/count mismatch". The emulator receives the SQL without ``--``
    comments. All five Phase 3 processors have such a comment.
 
-Genuine differences (not emulator plumbing; strict xfails on the checksum test of the
-tables they reach, row counts still asserted equal, root cause pinned by the scalar strict
-xfails at the end):
-
-* ``ROUND(<FLOAT64>, n)`` on a value that is halfway in decimal but just below it in binary:
-  ``ROUND(2583 / 60 / 3, 1)`` (14.35 = 14.3499999... in binary) is 14.3 on nbkit's DuckDB
-  (duckdb 2.0.1 rounds the exact binary value; duckdb 1.5.5 gave 14.4) and 14.4 on the
-  emulator, which is what BigQuery's round(x * 10^n) / 10^n, halfway away from zero, gives.
-  -> upcoming_player_game_context.avg_minutes_per_game_last_7, and through it
-  player_composite_factors.fatigue_context_json and player_daily_cache.
-* ``ROUND(AVG(<NUMERIC>), n)``: AVG of NUMERIC is NUMERIC (exact) on BigQuery and DOUBLE on
-  DuckDB, which then meets the ROUND above: 4.55 -> 4.6 on the emulator, 4.5 on DuckDB.
-  -> player_daily_cache (minutes/usage/ts%/pace/off-rating averages),
-  team_defense_zone_analysis (defensive_rating_last_15, opponent_pace), and through the
-  features array and its data_hash, ml_feature_store_v2.
-
-Both are differences of nbkit's DuckDB backend from BigQuery semantics (a fix-up for ROUND
-in nbkit/warehouse/sql.py would remove them), not of the checksum: the values differ.
+Rounding (once a genuine difference, now closed by nbkit's ROUND fix-up in
+nbkit/warehouse/sql.py): ``ROUND(2583 / 60 / 3, 1)`` (14.35, stored as 14.3499... in binary)
+was 14.3 on DuckDB 2.0.1 and 14.4 on the emulator and BigQuery, which scale, then round half
+away from zero; and ``ROUND(AVG(<NUMERIC>), n)`` met the same case. Every table now matches,
+and ``test_rounding_matches`` pins the two scalar cases.
 """
 
 from __future__ import annotations
@@ -133,22 +120,21 @@ def test_row_counts_match(result, table):
     assert (rows["rows_a"] == rows["rows_b"]).all(), rows.to_string()
 
 
+@pytest.mark.parametrize("table", OUTPUTS)
+def test_row_counts_match(result, table):
+    rows = result[result["table"] == table]
+    days = 3 if table.startswith(("nba_precompute", "nba_predictions")) else 11
+    assert len(rows) == days and (rows["rows_a"] > 0).all(), rows.to_string()
+    assert (rows["rows_a"] == rows["rows_b"]).all(), rows.to_string()
+
+
 _ROUND_HALFWAY = ("ROUND(FLOAT64) on a binary halfway value: DuckDB 14.3, emulator 14.4 "
                   "(avg_minutes_per_game_last_7); see module docstring")
 _AVG_NUMERIC = ("AVG(NUMERIC) is DOUBLE on DuckDB, NUMERIC on BigQuery: ROUND of an exact .x5 "
                 "average differs; see module docstring")
-KNOWN_DIFFERENCES = {
-    "nba_analytics.upcoming_player_game_context": _ROUND_HALFWAY,
-    "nba_precompute.player_composite_factors": _ROUND_HALFWAY + " (fatigue_context_json)",
-    "nba_precompute.player_daily_cache": _AVG_NUMERIC + "; " + _ROUND_HALFWAY,
-    "nba_precompute.team_defense_zone_analysis": _AVG_NUMERIC,
-    "nba_predictions.ml_feature_store_v2": _AVG_NUMERIC + " (features, data_hash)",
-}
 
 
-@pytest.mark.parametrize("table", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[t]))
-    if t in KNOWN_DIFFERENCES else t for t in OUTPUTS])
+@pytest.mark.parametrize("table", OUTPUTS)
 def test_checksums_match(result, table):
     rows = result[result["table"] == table]
     assert len(rows) and rows["match"].all(), rows[~rows["match"]].to_string()
@@ -202,11 +188,8 @@ def test_workarounds_run_on_emulator(bigquery_warehouse):
     assert pd.Timestamp(got["v"].iloc[0]).date() == day
 
 
-# ------------------------------------------------- the root causes of KNOWN_DIFFERENCES
+# ------------------------------------------------- rounding, once a backend difference
 
-@pytest.mark.xfail(strict=True, reason="ROUND(FLOAT64) halfway in decimal: DuckDB 2.0.1 "
-                   "rounds the binary value (14.3), the emulator/BigQuery give 14.4",
-                   raises=AssertionError)
 @pytest.mark.parametrize("sql", [
     "SELECT ROUND(2583 / 60 / 3, 1) AS v",
     "SELECT ROUND(AVG(x), 1) AS v FROM UNNEST([NUMERIC '4.5', NUMERIC '4.6']) AS x",

@@ -77,6 +77,10 @@ CASES = [
     ("information_schema_tables",
      "SELECT table_name, table_catalog FROM `nba-props-platform.s.INFORMATION_SCHEMA.TABLES`",
      [("t", "nba-props-platform")], True),
+    # ROUND halfway cases: BigQuery scales then rounds half away from zero; DuckDB 2.x
+    # rounds the binary value (14.35 is stored as 14.3499...).
+    ("round_halfway_like_bigquery", "SELECT ROUND(2583 / 60 / 3, 1) FROM s.t WHERE x = 1",
+     [(14.4,)], True),
     # Project-id remapping: any project, or none, names the same local table.
     ("project_remap_prod", "SELECT COUNT(*) FROM `nba-props-platform.s.t`", [(3,)], True),
     ("project_remap_other", "SELECT COUNT(*) FROM `my-dev-project.s.t`", [(3,)], True),
