@@ -7,6 +7,14 @@ the 7-day bootstrap window); only the counted entity differs.
 
 from __future__ import annotations
 
+# Team-game tables: a complete date holds both sides of every final game on the schedule.
+TWO_ROWS_PER_FINAL_GAME = """
+SELECT game_date AS data_date, 2 * COUNT(DISTINCT game_id) AS expected_rows
+FROM `nba-props-platform.nba_raw.nbac_schedule`
+WHERE game_date IN UNNEST(@dates) AND game_status = 3
+GROUP BY game_date
+"""
+
 SEASON_CALENDAR = """
 WITH final_games AS (
   SELECT game_date, season_year, home_team_tricode, away_team_tricode,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nbkit.processors.base import Processor
+from nbkit.processors.expected import TWO_ROWS_PER_FINAL_GAME
 
 
 class TeamDefenseGameSummary(Processor):
@@ -22,13 +23,7 @@ class TeamDefenseGameSummary(Processor):
         "nba_raw.nbac_schedule",
     )
     LOOKBACK_DAYS = 0
-    # A complete date holds both sides of every final game on the schedule.
-    EXPECTED_ROWS_SQL = """
-SELECT game_date AS data_date, 2 * COUNT(DISTINCT game_id) AS expected_rows
-FROM `nba-props-platform.nba_raw.nbac_schedule`
-WHERE game_date IN UNNEST(@dates) AND game_status = 3
-GROUP BY game_date
-"""
+    EXPECTED_ROWS_SQL = TWO_ROWS_PER_FINAL_GAME
     SQL_FILE = "team_defense_game_summary.sql"
 
 

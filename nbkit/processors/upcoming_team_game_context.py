@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nbkit.processors.base import Processor
+from nbkit.processors.expected import TWO_ROWS_PER_FINAL_GAME
 
 
 class UpcomingTeamGameContext(Processor):
@@ -23,13 +24,7 @@ class UpcomingTeamGameContext(Processor):
     # game_number_in_season, streaks and rest read the season so far (opening night is at most
     # ~250 days before a Finals game); injury reports are read up to 7 days before the game.
     LOOKBACK_DAYS = 300
-    # A complete date holds both sides of every final game on the schedule.
-    EXPECTED_ROWS_SQL = """
-SELECT game_date AS data_date, 2 * COUNT(DISTINCT game_id) AS expected_rows
-FROM `nba-props-platform.nba_raw.nbac_schedule`
-WHERE game_date IN UNNEST(@dates) AND game_status = 3
-GROUP BY game_date
-"""
+    EXPECTED_ROWS_SQL = TWO_ROWS_PER_FINAL_GAME
     SQL_FILE = "upcoming_team_game_context.sql"
 
 
