@@ -222,7 +222,7 @@ def _execute(source, output, params, env, kernel_name, timeout, start_timeout) -
             pm.execute_notebook(str(source), str(output), parameters=params,
                                 kernel_name=kernel_name, progress_bar=False, log_output=False,
                                 start_timeout=start_timeout, execution_timeout=timeout,
-                                cwd=os.getcwd())
+                                cwd=os.getcwd(), kernel_manager_class=_ipc_kernel_manager())
     except PapermillExecutionError as err:
         return {"cell_index": err.cell_index, "exec_count": err.exec_count,
                 "ename": err.ename, "evalue": err.evalue}
@@ -231,6 +231,21 @@ def _execute(source, output, params, env, kernel_name, timeout, start_timeout) -
         return {"cell_index": None, "exec_count": None, "ename": type(err).__name__,
                 "evalue": str(err).splitlines()[0][:500] if str(err) else ""}
     return None
+
+
+def _ipc_kernel_manager():
+    """A kernel manager talking to the kernel over Unix sockets in Jupyter's runtime folder.
+
+    The default is TCP on localhost without encryption: any local user can connect to the
+    kernel's ports and read its outputs, and ipykernel warns so on every run.
+    """
+    from jupyter_client.manager import KernelManager
+    from traitlets import CaselessStrEnum
+
+    class IpcKernelManager(KernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return IpcKernelManager
 
 
 def _finish(source, run_dir, output, public, secrets, error, started, seconds,

@@ -79,3 +79,21 @@ def test_run_command_leaves_secrets_out_and_gate_failed_pickles():
     back = pickle.loads(pickle.dumps(err))
     assert (back.gate, back.commands, str(back)) == ("gate1", {"continue": "nbkit run x"},
                                                      "Gate 1 FAILED. Fix: run this")
+
+
+def test_kernel_talks_over_unix_sockets_not_tcp(tmp_path):
+    """Kernel outputs (data, gate results) never cross an unencrypted localhost TCP port."""
+    import nbformat
+
+    probe = tmp_path / "probe.ipynb"
+    params = nbformat.v4.new_code_cell('out = ""', metadata={"tags": ["parameters"]})
+    check = nbformat.v4.new_code_cell(
+        "import json, pathlib\n"
+        "from ipykernel.connect import get_connection_info\n"
+        "pathlib.Path(out).write_text(get_connection_info())")
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[params, check], metadata=kernel), probe)
+    info = tmp_path / "connection.json"
+    report = run_notebook(probe, {"out": str(info)}, reports_dir=tmp_path / "reports")
+    assert report.status != "failed", report
+    assert json.loads(info.read_text())["transport"] == "ipc"
