@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -51,8 +52,19 @@ class SeasonCalendar:
 
     def game_dates(self, season: int | None = None) -> list[dt.date]:
         """Distinct final game dates, optionally of one season (start year)."""
-        games = self.games if season is None else self.games[self.games["season_year"] == season]
-        return sorted(set(games["game_date"]))
+        if season is None:
+            return list(self._all_dates)
+        return list(self._dates_by_season.get(season, ()))
+
+    @cached_property
+    def _all_dates(self) -> tuple[dt.date, ...]:
+        return tuple(sorted(set(self.games["game_date"])))
+
+    @cached_property
+    def _dates_by_season(self) -> dict[int, tuple[dt.date, ...]]:
+        # Planning asks for a season's dates once per task: thousands of times per plan.
+        grouped = self.games.groupby("season_year")["game_date"]
+        return {int(year): tuple(sorted(set(dates))) for year, dates in grouped}
 
     def opening_night(self, season: int) -> dt.date | None:
         """First final regular-season game date of the season."""

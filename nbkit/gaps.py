@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 STATE_COLUMNS = ["processor", "phase", "table", "data_date", "rows", "expected_rows",
                  "duplicate_rows", "ledger_status", "ledger_code_version", "code_version",
-                 "state"]
+                 "processed_at", "state"]
 
 
 def partition_counts(warehouse: Warehouse, proc: type[Processor],
@@ -83,7 +83,7 @@ def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
         counts = partition_counts(warehouse, proc, dates)
         expected = expected_counts(warehouse, proc, dates)
         ledger = latest[latest["processor_name"] == proc.RUN_HISTORY_NAME][
-            ["data_date", "status", "code_version"]].rename(
+            ["data_date", "status", "code_version", "processed_at"]].rename(
             columns={"status": "ledger_status", "code_version": "ledger_code_version"})
         frame = base.merge(counts, how="left").merge(expected, how="left").merge(ledger,
                                                                                  how="left")

@@ -176,6 +176,8 @@ def build_plan(request: PlanRequest, calendar: SeasonCalendar, states: pd.DataFr
             if task.action == "run":
                 planned.add((proc.NAME, day))
             tasks.append(task)
+    if "stale" in request.include:
+        tasks = _rerun_after_upstream(tasks, states, planned, registry, calendar)
     tasks = _mark_blocked_upstream(tasks, state_of, planned, registry, calendar)
     return Plan(tuple(tasks), request, calendar_days)
 
@@ -227,6 +229,52 @@ def _task(proc: type[Processor], day: dt.date, request: PlanRequest, state_of: d
         return make("run", {"stale": "stale code version", "duplicates": "duplicate keys"}
                     .get(state, state))
     return make("skip", f"{state} (not included)")
+
+
+def _rerun_after_upstream(tasks: list[Task], states: pd.DataFrame, planned: set,
+                          registry: Registry, calendar: SeasonCalendar) -> list[Task]:
+    """Rerun done tasks whose inputs changed after them (forward invalidation).
+
+    A Phase 4 row is computed from its upstream rows over a lookback window; once any of
+    those is rewritten - earlier (a later ledger timestamp than this task's own) or in
+    this very plan - the row is stale even though its own code did not change. Tasks come
+    in dependency order, so a rerun propagates to its own downstream (``planned`` grows).
+    """
+    newest = _newest_runs(states)
+    out = []
+    for task in tasks:
+        proc = registry.get_or_raise(task.processor)
+        if task.action != "skip" or not task.reason.startswith("done") \
+                or not proc.UPSTREAM_PROCESSORS:
+            out.append(task)
+            continue
+        own = newest.get((task.processor, task.date))
+        cause = None
+        for upstream in proc.UPSTREAM_PROCESSORS:
+            for day in upstream_dates(registry.get_or_raise(upstream), proc, task.date,
+                                      calendar):
+                if (upstream, day) in planned:
+                    cause = f"upstream rerun in this plan: {upstream} {day}"
+                elif own is not None and newest.get((upstream, day), own) > own:
+                    cause = f"upstream rewritten since: {upstream} {day}"
+                if cause:
+                    break
+            if cause:
+                break
+        if cause:
+            planned.add((task.processor, task.date))
+            task = replace(task, action="run", reason=cause)
+        out.append(task)
+    return out
+
+
+def _newest_runs(states: pd.DataFrame) -> dict[tuple[str, dt.date], pd.Timestamp]:
+    """(processor, date) -> when its latest ledger run finished (UTC), where recorded."""
+    if not len(states) or "processed_at" not in states:
+        return {}
+    known = states[states["processed_at"].notna()]
+    stamps = pd.to_datetime(known["processed_at"], utc=True)
+    return dict(zip(zip(known["processor"], known["data_date"]), stamps))
 
 
 def _mark_blocked_upstream(tasks: list[Task], state_of: dict, planned: set,

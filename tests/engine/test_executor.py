@@ -59,6 +59,25 @@ def test_full_run_then_rerun_does_nothing(wh, reg):
     assert run["status"] == "success" and run["tasks_succeeded"] == runs_before
 
 
+def test_phase3_rewritten_later_reruns_the_phase4_dates_that_read_it(wh, reg):
+    """A Phase 3-only repair run leaves Phase 4 built on the old rows: the next plan
+    reruns exactly the Phase 4 dates whose lookback reads the rewritten date."""
+    assert backfill(wh, reg).status == "success"
+    game_dates = sorted(set(schedule()["game_date"]))
+    rewritten = game_dates[len(game_dates) // 2]
+    repair = prepare(wh, make_request(dates=rewritten.isoformat(), phases="3", include="all",
+                                      registry=reg), registry=reg)
+    assert execute(wh, repair, RunOptions(**QUIET), registry=reg).status == "success"
+
+    follow_up = prepare(wh, make_request(season="2023-24", registry=reg), registry=reg)
+    runs = {t.date: t.reason for t in follow_up.plan.runnable()}
+    assert set(runs) == {d for d in game_dates if d >= rewritten}
+    assert runs[rewritten] == f"upstream rewritten since: toy_team_rows {rewritten}"
+    assert backfill(wh, reg).status == "success"
+    assert prepare(wh, make_request(season="2023-24", registry=reg),
+                   registry=reg).plan.runnable() == []
+
+
 def test_batched_equals_per_date(tmp_path, reg):
     from nbkit.warehouse import open_warehouse
 

@@ -95,3 +95,36 @@ def test_season_outside_schedule_is_refused():
 
     with pytest.raises(ParamsError, match="use one of: 2023-24"):
         resolve_dates(make_request(season="2019-20", registry=REG), CAL)
+
+
+def test_phase4_done_before_its_upstream_was_rerun_is_planned_again():
+    """Forward invalidation: a Phase 3 date rewritten (now, or since) reruns the Phase 4
+    dates whose lookback window reads it, and only those."""
+    rerun = DATES[10]
+    st = states(**{f"toy_team_rows@{rerun}": "stale"})
+    plan = build_plan(make_request(season="2023-24", registry=REG), CAL, st, REG)
+    defense = {t.date: t for t in plan.tasks if t.processor == "toy_defense"}
+    assert {d for d, t in defense.items() if t.action == "run"} == {
+        d for d in DATES if d >= rerun and d not in CAL.bootstrap_dates()}
+    assert defense[DATES[-1]].reason == f"upstream rerun in this plan: toy_team_rows {rerun}"
+    assert defense[DATES[9]].reason == "done at this code version"
+
+    no_stale = build_plan(make_request(season="2023-24", include="missing,partial,failed",
+                                       registry=REG), CAL, st, REG)
+    assert not [t for t in no_stale.runnable() if t.processor == "toy_defense"]
+
+
+def test_phase4_older_than_its_upstream_run_is_stale_by_ledger_time():
+    st = states()
+    st["processed_at"] = pd.Timestamp("2026-01-01 10:00", tz="UTC")
+    later = DATES[12]
+    st.loc[(st["processor"] == "toy_team_rows") & (st["data_date"] == later),
+           "processed_at"] = pd.Timestamp("2026-01-02 10:00", tz="UTC")
+    plan = build_plan(make_request(season="2023-24", registry=REG), CAL, st, REG)
+    runs = {t.date: t.reason for t in plan.runnable()}
+    assert set(runs) == {d for d in DATES if d >= later}
+    assert runs[later] == f"upstream rewritten since: toy_team_rows {later}"
+
+    st["processed_at"] = pd.Timestamp("2026-01-03 10:00", tz="UTC")  # Phase 4 reran after
+    assert build_plan(make_request(season="2023-24", registry=REG), CAL, st, REG
+                      ).runnable() == []
