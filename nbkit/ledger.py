@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
@@ -29,6 +30,8 @@ RUN_HISTORY = "nba_reference.processor_run_history"
 RUNS = "nba_reference.nbkit_runs"
 LEASES = "nba_reference.nbkit_writer_leases"
 PHASE_NAMES = {3: "phase_3_analytics", 4: "phase_4_precompute"}
+SETTLE_SECONDS = 60.0          # longest wait for a rival lease to decide before refusing
+SETTLE_POLL_SECONDS = 0.5
 SECRET_WORDS = ("secret", "token", "password", "passwd", "credential", "api_key", "apikey",
                 "private_key", "auth")
 
@@ -205,6 +208,12 @@ class Ledger:
 
         Leases on disjoint tables or dates coexist (two seasons on two machines). A
         lease whose heartbeat expired is stale: it blocks until taken over explicitly.
+
+        The warehouse has no compare-and-swap, so the lease is written as ``acquiring``
+        and kept only if no other live lease overlaps it when read back. Of two writers
+        that both wrote before either read, at least the later one sees the other
+        (that is the whole exclusion argument, whatever the clocks say); the earlier
+        lease wins a tie, waiting while the later one is still ``acquiring``.
         """
         now = _now()
         lease = Lease(uuid.uuid4().hex[:16], owner or _operator(), socket.gethostname(),
@@ -220,16 +229,32 @@ class Ledger:
         if stale and not take_over_stale:
             raise LeaseHeldError(_held_message(stale[0], stale=True),
                                  "if that run is dead, rerun with --take-over-stale-lease")
-        for old in stale + dead:
+        self._write_lease(lease, "acquiring")
+        self._settle(lease)
+        for old in stale + dead:  # only the winner records the takeover
             self._set_status(old, "taken_over", taken_over_by=lease.lease_id)
             self.taken_over.append(old)
         self._write_lease(lease, "active")
-        rivals = [c for c in self._conflicts(lease) if c["expires_at"] >= now
-                  and (c["acquired_at"], c["lease_id"]) < (lease.acquired_at, lease.lease_id)]
-        if rivals:  # lost a simultaneous acquire: the earlier lease wins
-            self.release(lease)
-            raise LeaseHeldError(_held_message(rivals[0]), "wait for that run to finish")
         return lease
+
+    def _settle(self, lease: Lease) -> None:
+        """Keep the freshly written lease, or release it and raise if another overlaps it."""
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            now = _now()
+            rivals = [c for c in self._conflicts(lease) if c["expires_at"] >= now
+                      and not _holder_is_dead(c)]
+            if not rivals:
+                return
+            blocking = [c for c in rivals if c["status"] == "active"
+                        or (c["acquired_at"], c["lease_id"]) < (lease.acquired_at,
+                                                                lease.lease_id)]
+            if blocking or time.monotonic() >= deadline:
+                self.release(lease)
+                raise LeaseHeldError(_held_message((blocking or rivals)[0]),
+                                     "wait for that run to finish, or run disjoint dates; "
+                                     "see it with `nbkit leases`")
+            time.sleep(SETTLE_POLL_SECONDS)  # a later lease still deciding: see which way
 
     def heartbeat(self, lease: Lease, ttl_seconds: int = 900) -> None:
         lease.expires_at = _now() + dt.timedelta(seconds=ttl_seconds)
@@ -244,9 +269,12 @@ class Ledger:
             f"ORDER BY acquired_at")
 
     def _conflicts(self, lease: Lease) -> list[dict]:
-        active = self.active_leases()
+        """Leases (active or still acquiring) other than ``lease`` on its tables x dates."""
+        held = self.warehouse.query(
+            f"SELECT * FROM `{self.project}.{LEASES}` "
+            f"WHERE status IN ('active', 'acquiring') ORDER BY acquired_at")
         out = []
-        for row in active.to_dict("records"):
+        for row in held.to_dict("records"):
             if row["lease_id"] == lease.lease_id:
                 continue
             tables = set(_as_list(row["tables"]))

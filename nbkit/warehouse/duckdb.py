@@ -19,6 +19,7 @@ from nbkit.warehouse.sql import bind, to_duckdb
 
 _LOCK_RE = re.compile(r"(Could not set lock|Conflicting lock)", re.I)
 _PID_RE = re.compile(r"PID (\d+)")
+_READER_RE = re.compile(r"open this database in read-only mode", re.I)
 
 
 class DuckDBWarehouse(Warehouse):
@@ -197,10 +198,23 @@ def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPy
                                      f"{str(err).splitlines()[0]}",
                                      "check the path and its permissions") from err
             if time.monotonic() >= deadline:
-                pid = _PID_RE.search(str(err))
-                holder = f"process {pid.group(1)}" if pid else "another process"
-                raise WarehouseBusyError(
-                    f"The warehouse {path} is held for writing by {holder}",
-                    "wait for that run to finish (or stop it), then retry; "
-                    "read-only commands can pass --wait SECONDS") from err
+                raise _busy(path, str(err), read_only, wait_seconds) from err
             time.sleep(0.25)
+
+
+def _busy(path: str, message: str, read_only: bool, wait_seconds: float) -> WarehouseBusyError:
+    """The lock error as the operator needs it: who holds the file, and what to do."""
+    pid = _PID_RE.search(message)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    waited = f" (waited {wait_seconds:g} s)" if wait_seconds > 0 else ""
+    if _READER_RE.search(message):  # DuckDB adds this hint only when the holder is a reader
+        return WarehouseBusyError(f"The warehouse {path} is open read-only by {holder}{waited}",
+                                  "wait for it to finish, then rerun the same command")
+    if read_only:
+        return WarehouseBusyError(
+            f"The warehouse {path} is held for writing by {holder}{waited}",
+            "wait for that run to finish, or wait longer: wait_seconds in notebooks and "
+            "open_warehouse() (read-only nbkit commands wait 30 s)")
+    return WarehouseBusyError(f"The warehouse {path} is held for writing by {holder}{waited}",
+                              "wait for that run to finish (or stop it), then rerun the same "
+                              "command")

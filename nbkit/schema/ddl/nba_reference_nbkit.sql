@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_writer_leases
   heartbeat_at TIMESTAMP NOT NULL,
   expires_at TIMESTAMP NOT NULL,
   released_at TIMESTAMP,
-  status STRING NOT NULL,               -- active | released | taken_over
+  status STRING NOT NULL,               -- acquiring | active | released | taken_over
   taken_over_by STRING,
   processed_at TIMESTAMP
 )
