@@ -54,9 +54,17 @@ def _canonical_for(column_type: str):
     so a date's checksum does not depend on the backend that stored it.
     """
     base = column_type.upper().replace(" ", "")
-    if base in ("DATE", "ARRAY<DATE>"):
-        return _canonical_date
-    return _canonical
+    canonical = _canonical_date if base in ("DATE", "ARRAY<DATE>") else _canonical
+    if base.startswith("ARRAY<"):
+        return lambda value: _canonical_array(value, canonical)
+    return canonical
+
+
+def _canonical_array(value, canonical) -> str:
+    """BigQuery stores a NULL array as ``[]``; DuckDB keeps NULL. Both mean no elements."""
+    if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
+        return "[]"
+    return canonical(value)
 
 
 def _canonical_date(value) -> str:
