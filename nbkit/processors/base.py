@@ -3,7 +3,9 @@
 A processor is a value, not a procedure. Its SQL is a single BigQuery SELECT
 that computes the output rows for every date in the ``@dates`` parameter
 (ARRAY<DATE>) at once; the executor hands it to the warehouse's atomic
-replace, so each date's partition is swapped in one statement.
+replace, so each date's partition is swapped in one statement. CTEs that
+several processors share live once in ``sql/fragments/`` and are included
+by name (see ``nbkit.processors.fragments``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import ClassVar
+
+from nbkit.processors import fragments
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -33,7 +37,8 @@ class Processor:
         EXPECTED_ROWS_SQL: BigQuery SELECT returning (data_date, expected_rows) for
             @dates: what a complete partition holds. A date written with fewer rows is
             recorded as partial, never as success.
-        SQL_FILE: file name under processors/sql/.
+        SQL_FILE: file name under processors/sql/; may include shared fragments
+            (``/* include fragment: NAME */``), rendered by ``sql_text``.
     """
 
     NAME: ClassVar[str]
@@ -51,8 +56,12 @@ class Processor:
 
     @classmethod
     def sql_text(cls) -> str:
-        """The processor's BigQuery SELECT (parameter: @dates ARRAY<DATE>)."""
-        return (SQL_DIR / cls.SQL_FILE).read_text()
+        """The processor's BigQuery SELECT (parameter: @dates ARRAY<DATE>), fragments included.
+
+        Raises:
+            SqlFragmentError: the file includes a fragment that does not exist.
+        """
+        return fragments.render((SQL_DIR / cls.SQL_FILE).read_text(), cls.SQL_FILE)
 
     @classmethod
     def code_version(cls) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nbkit.processors.base import Processor
 from nbkit.processors.expected import SEASON_CALENDAR
+from nbkit.processors.fragments import render
 
 
 class PlayerShotZoneAnalysis(Processor):
@@ -22,20 +23,15 @@ class PlayerShotZoneAnalysis(Processor):
     SKIPS_BOOTSTRAP = True
     # Players with a qualifying game (active, minutes > 0, scheduled non-All-Star game) this
     # season up to the date (0 in bootstrap).
-    EXPECTED_ROWS_SQL = SEASON_CALENDAR + """,
-player_games AS (
-  SELECT p.player_lookup, p.game_date, t.season_year
-  FROM `nba-props-platform.nba_analytics.player_game_summary` AS p
-  JOIN team_games AS t ON t.team_abbr = p.team_abbr AND t.game_date = p.game_date
-  WHERE p.is_active AND p.minutes_played > 0
-)
+    EXPECTED_ROWS_SQL = render(SEASON_CALENDAR + """,
+/* include fragment: qualifying_games */
 SELECT d AS data_date, COUNT(DISTINCT p.player_lookup) AS expected_rows
 FROM UNNEST(@dates) AS d
-LEFT JOIN date_seasons AS s ON s.data_date = d
-LEFT JOIN player_games AS p
-  ON p.season_year = s.season_year AND p.game_date BETWEEN s.opening_night AND s.data_date
+LEFT JOIN analysis_dates AS s ON s.analysis_date = d
+LEFT JOIN qualifying_games AS p
+  ON p.season_year = s.season_year AND p.game_date BETWEEN s.opening_night AND s.analysis_date
 GROUP BY d
-"""
+""", "nbkit/processors/player_shot_zone_analysis.py")
     SQL_FILE = "player_shot_zone_analysis.sql"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nbkit.processors.base import Processor
 from nbkit.processors.expected import TWO_ROWS_PER_FINAL_GAME
+from nbkit.processors.team_offense_game_summary import TeamOffenseGameSummary
 
 
 class TeamDefenseGameSummary(Processor):
@@ -15,13 +16,8 @@ class TeamDefenseGameSummary(Processor):
     TARGET_TABLE = "nba_analytics.team_defense_game_summary"
     DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "game_id", "defending_team_abbr")
-    UPSTREAM_TABLES = (
-        "nba_raw.nbac_team_boxscore",
-        "nba_raw.nbac_gamebook_player_stats",
-        "nba_raw.bdl_player_boxscores",
-        "nba_raw.nbac_play_by_play",
-        "nba_raw.nbac_schedule",
-    )
+    # The raw inputs of team offense: both read them through the same SQL fragments.
+    UPSTREAM_TABLES = TeamOffenseGameSummary.UPSTREAM_TABLES
     LOOKBACK_DAYS = 0
     EXPECTED_ROWS_SQL = TWO_ROWS_PER_FINAL_GAME
     SQL_FILE = "team_defense_game_summary.sql"

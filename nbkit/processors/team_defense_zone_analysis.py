@@ -24,9 +24,9 @@ class TeamDefenseZoneAnalysis(Processor):
     EXPECTED_ROWS_SQL = SEASON_CALENDAR + """
 SELECT d AS data_date, COUNT(DISTINCT t.team_abbr) AS expected_rows
 FROM UNNEST(@dates) AS d
-LEFT JOIN date_seasons AS s ON s.data_date = d
-LEFT JOIN team_games AS t
-  ON t.season_year = s.season_year AND t.game_date BETWEEN s.opening_night AND s.data_date
+LEFT JOIN analysis_dates AS s ON s.analysis_date = d
+LEFT JOIN team_schedule AS t
+  ON t.season_year = s.season_year AND t.game_date BETWEEN s.opening_night AND s.analysis_date
 GROUP BY d
 """
     SQL_FILE = "team_defense_zone_analysis.sql"

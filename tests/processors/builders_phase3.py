@@ -14,6 +14,11 @@ import pandas as pd
 from nbkit import schema
 
 LOADED = pd.Timestamp("2024-01-20 08:00:00", tz="UTC")
+SCHEDULE = "nba_raw.nbac_schedule"
+BOX = "nba_raw.nbac_team_boxscore"
+GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
+BDL = "nba_raw.bdl_player_boxscores"
+PBP = "nba_raw.nbac_play_by_play"
 
 
 def d(text: str) -> dt.date:
@@ -165,6 +170,32 @@ def team_players(game_date: str, away: str, home: str, team: str, n: int = 5,
     """n identical filler players for a team (for team totals and reconstruction)."""
     prefix = prefix or team.lower()
     return [source(game_date, away, home, team, f"{prefix}{i}", **stats) for i in range(n)]
+
+
+# --------------------------------------------------------------------------- one team game
+
+# LAL@BOS on the team box score (the team offense and defense tests read the same game).
+LAL_BOX = dict(points=100, fgm=40, fga=90, tpm=10, tpa=30, ftm=10, fta=14, oreb=10, dreb=30,
+               ast=25, stl=7, blk=4, tov=12, pf=20, plus_minus=-10)
+BOS_BOX = dict(points=110, fgm=42, fga=85, tpm=12, tpa=33, ftm=14, fta=18, oreb=8, dreb=35,
+               ast=28, stl=9, blk=5, tov=14, pf=18, plus_minus=10)
+
+
+def box_game(day: str, away: str = "LAL", home: str = "BOS", nba_id: str = "0022300500",
+             minutes: str = "240:00") -> list[dict]:
+    """Both team box-score rows of one game, with the LAL_BOX and BOS_BOX stats."""
+    return [team_box(day, away, home, away, nba_id, minutes=minutes, **LAL_BOX),
+            team_box(day, away, home, home, nba_id, minutes=minutes, **BOS_BOX)]
+
+
+def two_team_game_dates(warehouse, day1: str, day2: str) -> None:
+    """LAL@BOS from the box score on day1 (one shot logged); NYK@MIA rebuilt from players, day2."""
+    write(warehouse, SCHEDULE, [schedule(day1, "LAL", "BOS", "0022300500", 100, 110),
+                                schedule(day2, "NYK", "MIA", "0022300510", 100, 90)])
+    write(warehouse, BOX, box_game(day1))
+    write(warehouse, GAMEBOOK, team_players(day2, "NYK", "MIA", "NYK", points=20, fga=15, fgm=8)
+          + team_players(day2, "NYK", "MIA", "MIA", points=18, fga=15, fgm=7))
+    write(warehouse, PBP, [shot(day1, "LAL", "BOS", "LAL", 1, "2PT", 3.0, True)])
 
 
 def _literal(value) -> str:

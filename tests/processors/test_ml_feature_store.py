@@ -124,33 +124,9 @@ def test_data_hash_uses_features_in_thousandths(store):
     assert star.data_hash == hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def test_bootstrap_date_alone_gives_no_rows(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_daily_cache")
-    assert b.run(duck, PROCESSOR, list(b.MINI_BOOTSTRAP)).inserted == 0
-
-
 def test_early_season_rows_are_flagged(duck):
     b.mini_season(duck)
     b.run_phase4(duck, b.MINI_DATES, upto="ml_feature_store")
     out = b.output(duck, PROCESSOR, ["2023-10-31"])
     assert len(out) == 8 and out.early_season_flag.all()
     assert not out.is_production_ready.any()
-
-
-def test_batched_equals_per_date(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_daily_cache")
-    b.check_batched_equals_per_date(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_rerun_keeps_keys_unique(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_daily_cache")
-    b.check_rerun_keeps_keys_unique(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_expected_rows_match_on_complete_input(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_daily_cache")
-    b.check_expected_rows_match(duck, PROCESSOR, b.MINI_DATES)

@@ -131,27 +131,3 @@ def test_early_season_player_is_flagged(world):
     assert bool(row.is_production_ready) is False
     assert "upstream_player_shot_incomplete" in list(row.data_quality_issues)
     assert row.shot_zone_mismatch_score == pytest.approx(10.0)  # still computed
-
-
-def test_bootstrap_date_alone_gives_no_rows(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    assert b.run(duck, PROCESSOR, list(b.MINI_BOOTSTRAP)).inserted == 0
-
-
-def test_batched_equals_per_date(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    b.check_batched_equals_per_date(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_rerun_keeps_keys_unique(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    b.check_rerun_keeps_keys_unique(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_expected_rows_match_on_complete_input(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    b.check_expected_rows_match(duck, PROCESSOR, b.MINI_DATES)

@@ -110,27 +110,3 @@ def test_full_sample_is_production_ready(duck):
     assert bool(p1.all_windows_complete) is True and p1.quality_tier == "gold"
     assert bool(p1.is_production_ready) is True
     assert list(p1.data_quality_issues) == ["missing_team_offense"]  # no TOGS rows here
-
-
-def test_bootstrap_date_alone_gives_no_rows(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    assert b.run(duck, PROCESSOR, list(b.MINI_BOOTSTRAP)).inserted == 0
-
-
-def test_batched_equals_per_date(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    b.check_batched_equals_per_date(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_rerun_keeps_keys_unique(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    b.check_rerun_keeps_keys_unique(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_expected_rows_match_on_complete_input(duck):
-    b.mini_season(duck)
-    b.run_phase4(duck, b.MINI_DATES, upto="player_shot_zone_analysis")
-    b.check_expected_rows_match(duck, PROCESSOR, b.MINI_DATES)

@@ -124,23 +124,3 @@ def test_two_game_early_season_date_without_zone_data(duck):
     assert "zone_data_unavailable" in list(p1.data_quality_issues)
     assert p1.games_in_sample_10 == 2 and p1.data_quality_tier == "low"
     assert bool(p1.early_season_flag) is True and bool(p1.is_production_ready) is False
-
-
-def test_bootstrap_date_alone_gives_no_rows(duck):
-    b.mini_season(duck)
-    assert b.run(duck, PROCESSOR, list(b.MINI_BOOTSTRAP)).inserted == 0
-
-
-def test_batched_equals_per_date(duck):
-    b.mini_season(duck)
-    b.check_batched_equals_per_date(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_rerun_keeps_keys_unique(duck):
-    b.mini_season(duck)
-    b.check_rerun_keeps_keys_unique(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_expected_rows_match_on_complete_input(duck):
-    b.mini_season(duck)
-    b.check_expected_rows_match(duck, PROCESSOR, b.MINI_DATES)

@@ -8,33 +8,27 @@ import pytest
 from nbkit.processors.compute import compute
 from nbkit.processors.team_defense_game_summary import PROCESSOR
 from tests.processors import builders_phase3 as b
-from tests.processors.test_team_offense_game_summary import BOS, LAL, _box_game
 
 D1, D2 = "2024-01-15", "2024-01-16"
-BOX = "nba_raw.nbac_team_boxscore"
-GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
-BDL = "nba_raw.bdl_player_boxscores"
-PBP = "nba_raw.nbac_play_by_play"
-SCHEDULE = "nba_raw.nbac_schedule"
 
 
 @pytest.fixture
 def box_day(duck):
-    b.write(duck, SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110),
-                             b.schedule(D1, "NYK", "MIA", "0022300501", 99, 96)])
-    b.write(duck, BOX, _box_game())
+    b.write(duck, b.SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110),
+                               b.schedule(D1, "NYK", "MIA", "0022300501", 99, 96)])
+    b.write(duck, b.BOX, b.box_game(D1))
     # LAL@BOS defensive actions: BOS from its gamebook players; LAL has no player rows
-    b.write(duck, GAMEBOOK, b.team_players(D1, "LAL", "BOS", "BOS", points=22, stl=2, dreb=7)
+    b.write(duck, b.GAMEBOOK, b.team_players(D1, "LAL", "BOS", "BOS", points=22, stl=2, dreb=7)
             + [b.gamebook(D1, "LAL", "BOS", "BOS", "hurt", minutes=None, status="inactive")])
     # NYK@MIA: no box score, no gamebook: rebuilt from BDL
-    b.write(duck, BDL,
+    b.write(duck, b.BDL,
             b.team_players(D1, "NYK", "MIA", "NYK", source=b.bdl, minutes="48", points=20,
                            fgm=8, fga=16, tpm=2, tpa=5, ftm=2, fta=3, oreb=1, dreb=5, stl=1,
                            tov=2, pf=3)
             + b.team_players(D1, "NYK", "MIA", "MIA", source=b.bdl, minutes="48", points=19,
                              fgm=7, fga=15, tpm=1, tpa=4, ftm=4, fta=6, oreb=2, dreb=6, stl=2,
                              tov=1, pf=4))
-    b.write(duck, PBP, [
+    b.write(duck, b.PBP, [
         b.shot(D1, "LAL", "BOS", "LAL", 1, "2PT", 3.0, True),
         b.shot(D1, "LAL", "BOS", "LAL", 2, "2PT", 12.0, True),
         b.shot(D1, "LAL", "BOS", "LAL", 3, "2PT", 20.0, False),
@@ -46,12 +40,12 @@ def box_day(duck):
 def test_perspective_flip(box_day):
     bos = b.row(box_day, defending_team_abbr="BOS")
     assert (bos.opponent_team_abbr, bos.home_game) == ("LAL", True)
-    assert bos.points_allowed == LAL["points"] == 100
+    assert bos.points_allowed == b.LAL_BOX["points"] == 100
     assert (bos.opp_fg_makes, bos.opp_fg_attempts) == (40, 90)
     assert (bos.opp_three_pt_makes, bos.opp_three_pt_attempts, bos.three_pt_points_allowed) == (10, 30, 30)
     assert (bos.opp_ft_makes, bos.opp_ft_attempts) == (10, 14)
     assert (bos.opp_rebounds, bos.opp_assists) == (40, 25)
-    assert bos.turnovers_forced == 12 and bos.fouls_committed == BOS["pf"] == 18
+    assert bos.turnovers_forced == 12 and bos.fouls_committed == b.BOS_BOX["pf"] == 18
     # LAL possessions 90 + 0.44*14 - 10 + 12 = 98.16 -> 98.2
     assert bos.defensive_rating == 101.83                       # 100 / 98.2 * 100
     assert bos.opponent_pace == 98.2                            # regulation: 98.2 * 48 / 48
@@ -99,18 +93,14 @@ def test_reconstructed_from_bdl(box_day):
 
 
 def test_overtime_normalises_opponent_pace(duck):
-    b.write(duck, BOX, _box_game(minutes="265:00"))
+    b.write(duck, b.BOX, b.box_game(D1, minutes="265:00"))
     compute(duck, PROCESSOR, [b.d(D1)])
     bos = b.row(b.output(duck, PROCESSOR), defending_team_abbr="BOS")
     assert bos.overtime_periods == 1 and bos.opponent_pace == 88.9    # 98.2 * 48 / 53
 
 
 def test_set_based_contract(duck):
-    b.write(duck, SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110),
-                             b.schedule(D2, "NYK", "MIA", "0022300510", 100, 90)])
-    b.write(duck, BOX, _box_game())
-    b.write(duck, GAMEBOOK, b.team_players(D2, "NYK", "MIA", "NYK", points=20, fga=15, fgm=8)
-            + b.team_players(D2, "NYK", "MIA", "MIA", points=18, fga=15, fgm=7))
+    b.two_team_game_dates(duck, D1, D2)
     b.assert_set_based(duck, PROCESSOR, [D1, D2])
 
 

@@ -157,24 +157,3 @@ def test_mini_season_previous_season_and_bootstrap(duck):
     assert set(out.analysis_date) == {b.d(x) for x in b.MINI_COMPUTABLE}
     # BOS on 10-31: 10-24, 10-27, 10-31; the 2023-04-09 game belongs to the previous season
     assert b.row(out, team_abbr="BOS", analysis_date="2023-10-31").games_in_sample == 3
-
-
-def test_bootstrap_date_alone_gives_no_rows(duck):
-    b.mini_season(duck)
-    result = b.run(duck, PROCESSOR, ["2023-10-27"])
-    assert result.inserted == 0
-
-
-def test_batched_equals_per_date(duck):
-    b.mini_season(duck)
-    b.check_batched_equals_per_date(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_rerun_keeps_keys_unique(duck):
-    b.mini_season(duck)
-    b.check_rerun_keeps_keys_unique(duck, PROCESSOR, b.MINI_DATES)
-
-
-def test_expected_rows_match_on_complete_input(duck):
-    b.mini_season(duck)
-    b.check_expected_rows_match(duck, PROCESSOR, b.MINI_DATES)

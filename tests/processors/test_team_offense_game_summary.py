@@ -10,36 +10,20 @@ from nbkit.processors.team_offense_game_summary import PROCESSOR
 from tests.processors import builders_phase3 as b
 
 D1, D2 = "2024-01-15", "2024-01-16"
-BOX = "nba_raw.nbac_team_boxscore"
-GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
-BDL = "nba_raw.bdl_player_boxscores"
-PBP = "nba_raw.nbac_play_by_play"
-SCHEDULE = "nba_raw.nbac_schedule"
-
-LAL = dict(points=100, fgm=40, fga=90, tpm=10, tpa=30, ftm=10, fta=14, oreb=10, dreb=30, ast=25,
-           stl=7, blk=4, tov=12, pf=20, plus_minus=-10)
-BOS = dict(points=110, fgm=42, fga=85, tpm=12, tpa=33, ftm=14, fta=18, oreb=8, dreb=35, ast=28,
-           stl=9, blk=5, tov=14, pf=18, plus_minus=10)
-
-
-def _box_game(day=D1, away="LAL", home="BOS", nba_id="0022300500", minutes="240:00"):
-    return [b.team_box(day, away, home, away, nba_id, minutes=minutes, **LAL),
-            b.team_box(day, away, home, home, nba_id, minutes=minutes, **BOS)]
-
 
 @pytest.fixture
 def box_day(duck):
-    b.write(duck, SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110),
-                             b.schedule(D1, "NYK", "MIA", "0022300501", 99, 96)])
-    b.write(duck, BOX, _box_game())
+    b.write(duck, b.SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110),
+                               b.schedule(D1, "NYK", "MIA", "0022300501", 99, 96)])
+    b.write(duck, b.BOX, b.box_game(D1))
     # NYK@MIA has no team box score: rebuilt from gamebook players (MIA also lists an inactive)
-    b.write(duck, GAMEBOOK,
+    b.write(duck, b.GAMEBOOK,
             b.team_players(D1, "NYK", "MIA", "NYK", minutes="48:00", points=20, fgm=8, fga=16,
                            tpm=2, tpa=5, ftm=2, fta=3, oreb=1, dreb=5, ast=4, tov=2, pf=3)
             + b.team_players(D1, "NYK", "MIA", "MIA", n=6, minutes="40:00", points=16, fgm=6,
                              fga=13, ftm=4, fta=5, oreb=2, dreb=4, ast=3, tov=1, pf=2)
             + [b.gamebook(D1, "NYK", "MIA", "MIA", "hurt", minutes=None, status="inactive")])
-    b.write(duck, PBP, [
+    b.write(duck, b.PBP, [
         b.shot(D1, "LAL", "BOS", "LAL", 1, "2PT", 3.0, True),
         b.shot(D1, "LAL", "BOS", "LAL", 2, "2PT", 8.0, False),     # 8.0 ft is still paint
         b.shot(D1, "LAL", "BOS", "LAL", 3, "2PT", 15.5, True),
@@ -113,7 +97,7 @@ def test_source_tracking(box_day):
 
 
 def test_overtime_game(duck):
-    b.write(duck, BOX, _box_game(minutes="265:00"))
+    b.write(duck, b.BOX, b.box_game(D1, minutes="265:00"))
     compute(duck, PROCESSOR, [b.d(D1)])
     lal = b.row(b.output(duck, PROCESSOR), team_abbr="LAL")
     assert lal.overtime_periods == 1
@@ -121,7 +105,7 @@ def test_overtime_game(duck):
 
 
 def test_reconstruction_from_bdl_when_no_gamebook(duck):
-    b.write(duck, BDL,
+    b.write(duck, b.BDL,
             b.team_players(D1, "NYK", "MIA", "NYK", source=b.bdl, minutes="53", points=22,
                            fgm=9, fga=18, fta=2, ftm=2, tov=2)
             + b.team_players(D1, "NYK", "MIA", "MIA", source=b.bdl, minutes="53", points=20,
@@ -135,9 +119,9 @@ def test_reconstruction_from_bdl_when_no_gamebook(duck):
 
 
 def test_one_sided_box_score_is_rebuilt_and_short_team_is_missing(duck):
-    b.write(duck, SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110)])
-    b.write(duck, BOX, _box_game()[:1])
-    b.write(duck, GAMEBOOK, b.team_players(D1, "LAL", "BOS", "LAL", points=20)
+    b.write(duck, b.SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110)])
+    b.write(duck, b.BOX, b.box_game(D1)[:1])
+    b.write(duck, b.GAMEBOOK, b.team_players(D1, "LAL", "BOS", "LAL", points=20)
             + b.team_players(D1, "LAL", "BOS", "BOS", n=4, points=20))
     compute(duck, PROCESSOR, [b.d(D1)])
     # BOS has only 4 players: no pairing, no rows; the expected count reads the date as partial
@@ -147,12 +131,7 @@ def test_one_sided_box_score_is_rebuilt_and_short_team_is_missing(duck):
 
 
 def test_set_based_contract(duck):
-    b.write(duck, SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110),
-                             b.schedule(D2, "NYK", "MIA", "0022300510", 100, 90)])
-    b.write(duck, BOX, _box_game())
-    b.write(duck, GAMEBOOK, b.team_players(D2, "NYK", "MIA", "NYK", points=20, fga=15, fgm=8)
-            + b.team_players(D2, "NYK", "MIA", "MIA", points=18, fga=15, fgm=7))
-    b.write(duck, PBP, [b.shot(D1, "LAL", "BOS", "LAL", 1, "2PT", 3.0, True)])
+    b.two_team_game_dates(duck, D1, D2)
     b.assert_set_based(duck, PROCESSOR, [D1, D2])
 
 

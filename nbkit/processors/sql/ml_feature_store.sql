@@ -11,46 +11,17 @@ bounds AS (
   FROM UNNEST(@dates) AS d
 ),
 
-final_games AS (
-  SELECT s.game_date, s.season_year, s.home_team_tricode, s.away_team_tricode,
-         COALESCE(s.is_regular_season, FALSE) AS is_regular_season,
-         COALESCE(s.is_all_star, FALSE) AS is_all_star
-  FROM `nba-props-platform.nba_raw.nbac_schedule` AS s
-  CROSS JOIN bounds AS b
-  WHERE s.game_date BETWEEN b.first_read_date AND b.last_date
-    AND s.game_status = 3
-),
+/* include fragment: season_window */,
 
-analysis_dates AS (
-  -- Game dates of @dates past their season's bootstrap window (days 0-6 from opening night).
-  SELECT DISTINCT g.game_date AS analysis_date, g.season_year
-  FROM final_games AS g
-  JOIN (SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-        FROM final_games GROUP BY season_year) AS s USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates)
-    AND DATE_DIFF(g.game_date, s.opening_night, DAY) >= 7
-),
+/* include fragment: team_schedule */,
 
-team_schedule AS (
-  -- What each team played according to the schedule (All-Star exhibitions excluded).
-  SELECT game_date, season_year, home_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-  UNION ALL
-  SELECT game_date, season_year, away_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-),
+/* include fragment: context_players */,
 
-feature_players AS (
-  -- One row per player of the context (the output grain has no game_id).
-  SELECT a.season_year, u.*
-  FROM `nba-props-platform.nba_analytics.upcoming_player_game_context` AS u
-  JOIN analysis_dates AS a ON a.analysis_date = u.game_date
-  WHERE u.game_date IN UNNEST(@dates)
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY u.game_date, u.player_lookup
-                             ORDER BY u.game_id, u.processed_at DESC) = 1
-),
+/* include fragment: qualifying_games */,
 
 player_history AS (
   -- Trailing windows at each qualifying game; the game just before a date answers "last N before D".
-  SELECT p.player_lookup, s.season_year, p.game_date,
+  SELECT p.player_lookup, p.season_year, p.game_date,
          LEAD(p.game_date) OVER (PARTITION BY p.player_lookup ORDER BY p.game_date) AS next_game_date,
          COUNT(*) OVER last10 AS games_10,
          AVG(p.points) OVER last5 AS points_avg_5,
@@ -64,14 +35,10 @@ player_history AS (
                              ROWS BETWEEN 4 PRECEDING AND 3 PRECEDING) AS points_avg_older_2,
          AVG(p.points) OVER season AS season_points_avg,
          AVG(CAST(p.minutes_played AS FLOAT64)) OVER season AS season_minutes_avg
-  FROM `nba-props-platform.nba_analytics.player_game_summary` AS p
-  CROSS JOIN bounds AS b
-  JOIN team_schedule AS s ON s.team_abbr = p.team_abbr AND s.game_date = p.game_date
-  WHERE p.game_date BETWEEN b.first_read_date AND b.last_date
-    AND p.is_active AND p.minutes_played > 0
+  FROM qualifying_games AS p
   WINDOW last5 AS (PARTITION BY p.player_lookup ORDER BY p.game_date ROWS BETWEEN 4 PRECEDING AND CURRENT ROW),
          last10 AS (PARTITION BY p.player_lookup ORDER BY p.game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW),
-         season AS (PARTITION BY p.player_lookup, s.season_year ORDER BY p.game_date
+         season AS (PARTITION BY p.player_lookup, p.season_year ORDER BY p.game_date
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
 
@@ -134,7 +101,7 @@ sources AS (
          COALESCE(c.insufficient_data_reason, z.insufficient_data_reason,
                   'No player_daily_cache or player_shot_zone_analysis row') AS early_season_reason,
          z.expected_games_count, z.actual_games_count, z.completeness_percentage
-  FROM feature_players AS f
+  FROM context_players AS f
   LEFT JOIN `nba-props-platform.nba_precompute.player_daily_cache` AS c
     ON c.cache_date = f.game_date AND c.player_lookup = f.player_lookup
   LEFT JOIN `nba-props-platform.nba_precompute.player_composite_factors` AS k

@@ -3,29 +3,10 @@
 -- deferred ones fixed at 0.0, and their total. Every NULL input falls back to the documented
 -- default (defect D6: the production code raised on NULL ages, usage and pace).
 WITH
-bounds AS (
-  -- Only opening night is read from the past, at most 260 days before an analysis date.
-  SELECT DATE_SUB(MIN(d), INTERVAL 260 DAY) AS first_read_date, MAX(d) AS last_date
-  FROM UNNEST(@dates) AS d
-),
+-- Only opening night is read from the past.
+/* include fragment: season_bounds */,
 
-final_games AS (
-  SELECT s.game_date, s.season_year, COALESCE(s.is_regular_season, FALSE) AS is_regular_season
-  FROM `nba-props-platform.nba_raw.nbac_schedule` AS s
-  CROSS JOIN bounds AS b
-  WHERE s.game_date BETWEEN b.first_read_date AND b.last_date
-    AND s.game_status = 3
-),
-
-analysis_dates AS (
-  -- Game dates of @dates past their season's bootstrap window (days 0-6 from opening night).
-  SELECT DISTINCT g.game_date AS analysis_date
-  FROM final_games AS g
-  JOIN (SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-        FROM final_games GROUP BY season_year) AS s USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates)
-    AND DATE_DIFF(g.game_date, s.opening_night, DAY) >= 7
-),
+/* include fragment: season_window */,
 
 player_context AS (
   SELECT u.*

@@ -4,68 +4,27 @@
 -- team's last 10 games, fatigue copied from the context and shot-zone tendencies from
 -- player_shot_zone_analysis. Players with few or no games get flagged rows, never skipped.
 WITH
-bounds AS (
-  -- Season-to-date windows start at opening night, at most 260 days back; the team's last 10
-  -- games may reach into the previous season, which also ended within 260 days.
-  SELECT DATE_SUB(MIN(d), INTERVAL 260 DAY) AS first_read_date, MAX(d) AS last_date
-  FROM UNNEST(@dates) AS d
-),
+-- The team's last 10 games may reach into the previous season, which also ended within the
+-- 260 days season_bounds reads.
+/* include fragment: season_bounds */,
 
-final_games AS (
-  SELECT s.game_date, s.season_year, s.home_team_tricode, s.away_team_tricode,
-         COALESCE(s.is_regular_season, FALSE) AS is_regular_season,
-         COALESCE(s.is_all_star, FALSE) AS is_all_star
-  FROM `nba-props-platform.nba_raw.nbac_schedule` AS s
-  CROSS JOIN bounds AS b
-  WHERE s.game_date BETWEEN b.first_read_date AND b.last_date
-    AND s.game_status = 3
-),
+/* include fragment: season_window */,
 
-analysis_dates AS (
-  -- Game dates of @dates past their season's bootstrap window (days 0-6 from opening night).
-  SELECT DISTINCT g.game_date AS analysis_date, g.season_year
-  FROM final_games AS g
-  JOIN (SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-        FROM final_games GROUP BY season_year) AS s USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates)
-    AND DATE_DIFF(g.game_date, s.opening_night, DAY) >= 7
-),
+/* include fragment: team_schedule */,
 
-team_schedule AS (
-  -- Each team's scheduled games of the season, numbered (All-Star exhibitions excluded).
-  SELECT team_abbr, season_year, game_date,
-         ROW_NUMBER() OVER (PARTITION BY team_abbr, season_year ORDER BY game_date) AS team_game_number,
-         LEAD(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date) AS next_game_date
-  FROM (
-    SELECT game_date, season_year, home_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-    UNION ALL
-    SELECT game_date, season_year, away_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-  )
-),
+/* include fragment: context_players */,
 
-cache_players AS (
-  -- One row per player of the context (a player has one game per date).
-  SELECT a.season_year, u.*
-  FROM `nba-props-platform.nba_analytics.upcoming_player_game_context` AS u
-  JOIN analysis_dates AS a ON a.analysis_date = u.game_date
-  WHERE u.game_date IN UNNEST(@dates)
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY u.game_date, u.player_lookup
-                             ORDER BY u.game_id, u.processed_at DESC) = 1
-),
+/* include fragment: qualifying_games */,
 
 player_games AS (
-  SELECT s.season_year, s.team_game_number, p.player_lookup, p.universal_player_id, p.team_abbr,
+  SELECT p.season_year, p.team_game_number, p.player_lookup, p.universal_player_id, p.team_abbr,
          p.game_date, p.points, p.processed_at, p.data_hash,
          CAST(p.minutes_played AS FLOAT64) AS minutes_played,
          CAST(p.usage_rate AS FLOAT64) AS usage_rate,
          CAST(p.ts_pct AS FLOAT64) AS ts_pct,
          p.assisted_fg_makes,
          IF(p.assisted_fg_makes IS NULL, NULL, p.fg_makes) AS assisted_base_fg_makes
-  FROM `nba-props-platform.nba_analytics.player_game_summary` AS p
-  CROSS JOIN bounds AS b
-  JOIN team_schedule AS s ON s.team_abbr = p.team_abbr AND s.game_date = p.game_date
-  WHERE p.game_date BETWEEN b.first_read_date AND b.last_date
-    AND p.is_active AND p.minutes_played > 0
+  FROM qualifying_games AS p
 ),
 
 player_rolling AS (
@@ -164,7 +123,7 @@ joined AS (
          td.games_last_14_days AS expected_l14d,
          COALESCE(pd.games_last_7_days, 0) AS actual_l7d,
          COALESCE(pd.games_last_14_days, 0) AS actual_l14d
-  FROM cache_players AS c
+  FROM context_players AS c
   LEFT JOIN player_rolling AS r
     ON r.player_lookup = c.player_lookup
    AND r.season_year = c.season_year

@@ -76,104 +76,29 @@ team_totals AS (
   FROM played
   GROUP BY game_id, team_abbr
 ),
-registry AS (
-  -- a lookup may carry several registry rows (one per team-season); one id per lookup
-  SELECT player_lookup, MIN(universal_player_id) AS universal_player_id
-  FROM `nba-props-platform.nba_reference.nba_players_registry`
-  GROUP BY player_lookup
+/* include fragment: player_registry */,
+/* include fragment: points_prop_lines */,
+/* include fragment: schedule_games */,
+lineage_rows AS (
+  SELECT 'nbac_gamebook_player_stats' AS source, game_date, game_id AS game_key, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  SELECT 'bdl_player_boxscores', game_date, game_id, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.bdl_player_boxscores` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  SELECT 'nbac_play_by_play', game_date, game_id, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.nbac_play_by_play` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  SELECT 'bigdataball_play_by_play', game_date, game_id, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.bigdataball_play_by_play` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  SELECT 'odds_api_player_points_props', game_date, game_id, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.odds_api_player_points_props` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  SELECT 'bettingpros_player_points_props', game_date, CAST(NULL AS STRING), processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.bettingpros_player_points_props` WHERE game_date IN UNNEST(@dates)
 ),
-odds AS (
-  SELECT game_date, player_lookup, bookmaker, points_line, snapshot_timestamp,
-         CASE bookmaker WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END AS book_rank
-  FROM `nba-props-platform.nba_raw.odds_api_player_points_props`
-  WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
-),
-odds_book AS (
-  -- a player has one game per date, so date + player identifies the game whatever its id format
-  SELECT game_date, player_lookup, bookmaker
-  FROM odds
-  WHERE TRUE  -- some BigQuery releases reject QUALIFY without WHERE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup
-                             ORDER BY book_rank, bookmaker) = 1
-),
-odds_line AS (
-  SELECT o.game_date, o.player_lookup, o.bookmaker,
-         ARRAY_AGG(o.points_line ORDER BY o.snapshot_timestamp DESC, o.points_line DESC LIMIT 1)[OFFSET(0)]
-           AS current_line,
-         ARRAY_AGG(o.points_line ORDER BY o.snapshot_timestamp, o.points_line LIMIT 1)[OFFSET(0)]
-           AS opening_line
-  FROM odds AS o
-  JOIN odds_book AS b USING (game_date, player_lookup, bookmaker)
-  GROUP BY o.game_date, o.player_lookup, o.bookmaker
-),
-bp_line AS (
-  -- BettingPros has no game_id: one 'over' row per player and date, best line first
-  SELECT game_date, player_lookup, points_line AS current_line, opening_line
-  FROM `nba-props-platform.nba_raw.bettingpros_player_points_props`
-  WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
-    AND LOWER(bet_side) = 'over'
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup
-                             ORDER BY is_active DESC, is_best_line DESC, bookmaker_last_update DESC,
-                                      bookmaker, points_line) = 1
-),
-schedule_games AS (
-  SELECT game_date, COUNT(DISTINCT game_id) AS final_games
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
-  WHERE game_date IN UNNEST(@dates) AND game_status = 3
-  GROUP BY game_date
-),
-src_nbac AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         COUNT(DISTINCT game_id) AS games,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_bdl AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         COUNT(DISTINCT game_id) AS games,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_pbp AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         COUNT(DISTINCT game_id) AS games,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.nbac_play_by_play`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_bbd AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         COUNT(DISTINCT game_id) AS games,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.bigdataball_play_by_play`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_odds AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.odds_api_player_points_props`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_bp AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.bettingpros_player_points_props`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
+/* include fragment: source_lineage */,
 rows_computed AS (
   SELECT
     p.*,
@@ -183,10 +108,7 @@ rows_computed AS (
     p.team_abbr = p.home_abbr AS home_game,
     t.team_points, o.team_points AS opponent_points,
     t.team_fga, t.team_fta, t.team_tov, t.team_seconds,
-    COALESCE(ol.current_line, bp.current_line) AS points_line,
-    IF(ol.current_line IS NOT NULL, ol.opening_line, bp.opening_line) AS opening_line,
-    CASE WHEN ol.current_line IS NOT NULL THEN ol.bookmaker
-         WHEN bp.current_line IS NOT NULL THEN 'bettingpros' END AS points_line_source
+    pl.current_line AS points_line, pl.opening_line, pl.line_source AS points_line_source
   FROM played AS p
   JOIN registry AS r USING (player_lookup)
   JOIN team_totals AS t USING (game_id, team_abbr)
@@ -194,8 +116,7 @@ rows_computed AS (
     ON o.game_id = p.game_id
    AND o.team_abbr = CASE p.team_abbr WHEN p.home_abbr THEN p.away_abbr
                                       WHEN p.away_abbr THEN p.home_abbr END
-  LEFT JOIN odds_line AS ol USING (game_date, player_lookup)
-  LEFT JOIN bp_line AS bp USING (game_date, player_lookup)
+  LEFT JOIN prop_line AS pl USING (game_date, player_lookup)
 ),
 final AS (
   SELECT
@@ -323,9 +244,9 @@ SELECT
   CURRENT_TIMESTAMP() AS processed_at
 FROM final AS f
 LEFT JOIN schedule_games AS sg USING (game_date)
-LEFT JOIN src_nbac AS sn USING (game_date)
-LEFT JOIN src_bdl AS sb USING (game_date)
-LEFT JOIN src_bbd AS sbb USING (game_date)
-LEFT JOIN src_pbp AS sp USING (game_date)
-LEFT JOIN src_odds AS so USING (game_date)
-LEFT JOIN src_bp AS sbp USING (game_date)
+LEFT JOIN source_lineage AS sn ON sn.source = 'nbac_gamebook_player_stats' AND sn.game_date = f.game_date
+LEFT JOIN source_lineage AS sb ON sb.source = 'bdl_player_boxscores' AND sb.game_date = f.game_date
+LEFT JOIN source_lineage AS sbb ON sbb.source = 'bigdataball_play_by_play' AND sbb.game_date = f.game_date
+LEFT JOIN source_lineage AS sp ON sp.source = 'nbac_play_by_play' AND sp.game_date = f.game_date
+LEFT JOIN source_lineage AS so ON so.source = 'odds_api_player_points_props' AND so.game_date = f.game_date
+LEFT JOIN source_lineage AS sbp ON sbp.source = 'bettingpros_player_points_props' AND sbp.game_date = f.game_date

@@ -2,53 +2,18 @@
 -- player with at least one qualifying game (active, minutes > 0) this season up to the analysis
 -- date, over his last 10 (and 20) such games. Thin samples are flagged, not skipped.
 WITH
-bounds AS (
-  -- Season-to-date windows start at opening night, at most 260 days before an analysis date.
-  SELECT DATE_SUB(MIN(d), INTERVAL 260 DAY) AS first_read_date, MAX(d) AS last_date
-  FROM UNNEST(@dates) AS d
-),
+/* include fragment: season_bounds */,
 
-final_games AS (
-  SELECT s.game_date, s.season_year, s.home_team_tricode, s.away_team_tricode,
-         COALESCE(s.is_regular_season, FALSE) AS is_regular_season,
-         COALESCE(s.is_all_star, FALSE) AS is_all_star
-  FROM `nba-props-platform.nba_raw.nbac_schedule` AS s
-  CROSS JOIN bounds AS b
-  WHERE s.game_date BETWEEN b.first_read_date AND b.last_date
-    AND s.game_status = 3
-),
+/* include fragment: season_window */,
 
-seasons AS (
-  SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-  FROM final_games
-  GROUP BY season_year
-),
+/* include fragment: team_schedule */,
 
-analysis_dates AS (
-  -- Game dates of @dates past their season's bootstrap window (days 0-6 from opening night).
-  SELECT DISTINCT g.game_date AS analysis_date, g.season_year
-  FROM final_games AS g
-  JOIN seasons AS s USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates)
-    AND DATE_DIFF(g.game_date, s.opening_night, DAY) >= 7
-),
-
-team_schedule AS (
-  -- Each team's scheduled games of the season, numbered (All-Star exhibitions excluded).
-  SELECT team_abbr, season_year, game_date,
-         ROW_NUMBER() OVER (PARTITION BY team_abbr, season_year ORDER BY game_date) AS team_game_number,
-         LEAD(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date) AS next_game_date
-  FROM (
-    SELECT game_date, season_year, home_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-    UNION ALL
-    SELECT game_date, season_year, away_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-  )
-),
+/* include fragment: qualifying_games */,
 
 player_games AS (
   -- Qualifying games. Zone columns count only in games where play-by-play zones exist, so rates
   -- never mix covered and uncovered games.
-  SELECT s.season_year, s.team_game_number, p.player_lookup, p.universal_player_id, p.team_abbr,
+  SELECT p.season_year, p.team_game_number, p.player_lookup, p.universal_player_id, p.team_abbr,
          p.game_date, p.processed_at, p.data_hash, p.fg_attempts, p.fg_makes,
          p.three_pt_attempts, p.three_pt_makes,
          IF(p.paint_attempts IS NULL OR p.mid_range_attempts IS NULL, NULL,
@@ -61,11 +26,7 @@ player_games AS (
          p.assisted_fg_makes, p.unassisted_fg_makes,
          IF(p.assisted_fg_makes IS NULL, NULL, p.fg_makes) AS assisted_base_fg_makes,
          IF(p.unassisted_fg_makes IS NULL, NULL, p.fg_makes) AS unassisted_base_fg_makes
-  FROM `nba-props-platform.nba_analytics.player_game_summary` AS p
-  CROSS JOIN bounds AS b
-  JOIN team_schedule AS s ON s.team_abbr = p.team_abbr AND s.game_date = p.game_date
-  WHERE p.game_date BETWEEN b.first_read_date AND b.last_date
-    AND p.is_active AND p.minutes_played > 0
+  FROM qualifying_games AS p
 ),
 
 player_rolling AS (

@@ -2,43 +2,11 @@
 -- team with at least one game this season in team_defense_game_summary, over the team's last 15
 -- games of the season up to and including the analysis date. Thin samples are flagged, not skipped.
 WITH
-bounds AS (
-  -- Season-to-date windows start at opening night, at most 260 days before an analysis date.
-  SELECT DATE_SUB(MIN(d), INTERVAL 260 DAY) AS first_read_date, MAX(d) AS last_date
-  FROM UNNEST(@dates) AS d
-),
+/* include fragment: season_bounds */,
 
-final_games AS (
-  SELECT s.game_date, s.season_year, s.home_team_tricode, s.away_team_tricode,
-         COALESCE(s.is_regular_season, FALSE) AS is_regular_season,
-         COALESCE(s.is_all_star, FALSE) AS is_all_star
-  FROM `nba-props-platform.nba_raw.nbac_schedule` AS s
-  CROSS JOIN bounds AS b
-  WHERE s.game_date BETWEEN b.first_read_date AND b.last_date
-    AND s.game_status = 3
-),
+/* include fragment: season_window */,
 
-seasons AS (
-  SELECT season_year, MIN(IF(is_regular_season, game_date, NULL)) AS opening_night
-  FROM final_games
-  GROUP BY season_year
-),
-
-analysis_dates AS (
-  -- Game dates of @dates past their season's bootstrap window (days 0-6 from opening night).
-  SELECT DISTINCT g.game_date AS analysis_date, g.season_year, s.opening_night
-  FROM final_games AS g
-  JOIN seasons AS s USING (season_year)
-  WHERE g.game_date IN UNNEST(@dates)
-    AND DATE_DIFF(g.game_date, s.opening_night, DAY) >= 7
-),
-
-team_schedule AS (
-  -- What each team played according to the schedule (All-Star exhibitions excluded).
-  SELECT game_date, season_year, home_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-  UNION ALL
-  SELECT game_date, season_year, away_team_tricode AS team_abbr FROM final_games WHERE NOT is_all_star
-),
+/* include fragment: team_schedule */,
 
 team_games AS (
   SELECT s.season_year, t.defending_team_abbr AS team_abbr, t.game_date,

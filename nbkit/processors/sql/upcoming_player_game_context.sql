@@ -162,78 +162,9 @@ team_calendar AS (
    AND s.game_status IN (1, 2, 3)
   GROUP BY t.game_id, t.player_lookup, t.game_date
 ),
-odds AS (
-  SELECT game_date, player_lookup, bookmaker, points_line, snapshot_timestamp,
-         CASE bookmaker WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END AS book_rank
-  FROM `nba-props-platform.nba_raw.odds_api_player_points_props`
-  WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
-),
-odds_book AS (
-  -- a player has one game per date, so date + player identifies the game whatever its id format
-  SELECT game_date, player_lookup, bookmaker
-  FROM odds
-  WHERE TRUE  -- some BigQuery releases reject QUALIFY without WHERE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup ORDER BY book_rank, bookmaker) = 1
-),
-odds_line AS (
-  SELECT o.game_date, o.player_lookup, o.bookmaker,
-         ARRAY_AGG(o.points_line ORDER BY o.snapshot_timestamp DESC, o.points_line DESC LIMIT 1)[OFFSET(0)]
-           AS current_line,
-         ARRAY_AGG(o.points_line ORDER BY o.snapshot_timestamp, o.points_line LIMIT 1)[OFFSET(0)]
-           AS opening_line
-  FROM odds AS o
-  JOIN odds_book AS b USING (game_date, player_lookup, bookmaker)
-  GROUP BY o.game_date, o.player_lookup, o.bookmaker
-),
-bp_line AS (
-  SELECT game_date, player_lookup, points_line AS current_line, opening_line
-  FROM `nba-props-platform.nba_raw.bettingpros_player_points_props`
-  WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
-    AND LOWER(bet_side) = 'over'
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup
-                             ORDER BY is_active DESC, is_best_line DESC, bookmaker_last_update DESC,
-                                      bookmaker, points_line) = 1
-),
-line_sides AS (
-  SELECT game_date, home_team_abbr, away_team_abbr, bookmaker_key, market_key, outcome_point,
-         snapshot_timestamp,
-         CASE bookmaker_key WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END AS book_rank,
-         CASE WHEN market_key = 'totals' THEN 'game'
-              WHEN outcome_name = home_team THEN home_team_abbr
-              WHEN outcome_name = away_team THEN away_team_abbr END AS side
-  FROM `nba-props-platform.nba_raw.odds_api_game_lines`
-  WHERE game_date IN UNNEST(@dates) AND outcome_point IS NOT NULL
-    AND (market_key = 'spreads' OR (market_key = 'totals' AND outcome_name = 'Over'))
-),
-line_book AS (
-  SELECT game_date, home_team_abbr, away_team_abbr, market_key, side, bookmaker_key
-  FROM line_sides
-  WHERE side IS NOT NULL
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, home_team_abbr, away_team_abbr, market_key, side
-                             ORDER BY book_rank, bookmaker_key) = 1
-),
-line_values AS (
-  SELECT l.game_date, l.home_team_abbr, l.away_team_abbr, l.market_key, l.side, l.bookmaker_key,
-         ARRAY_AGG(l.outcome_point ORDER BY l.snapshot_timestamp DESC, l.outcome_point LIMIT 1)[OFFSET(0)]
-           AS current_point,
-         ARRAY_AGG(l.outcome_point ORDER BY l.snapshot_timestamp, l.outcome_point LIMIT 1)[OFFSET(0)]
-           AS opening_point
-  FROM line_sides AS l
-  JOIN line_book AS b USING (game_date, home_team_abbr, away_team_abbr, market_key, side, bookmaker_key)
-  GROUP BY l.game_date, l.home_team_abbr, l.away_team_abbr, l.market_key, l.side, l.bookmaker_key
-),
-injuries AS (
-  -- each player's latest confident report for the game date
-  SELECT game_date, team, player_lookup, LOWER(injury_status) AS injury_status, reason
-  FROM `nba-props-platform.nba_raw.nbac_injury_report`
-  WHERE report_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 7 DAY)
-                        AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-    AND game_date IN UNNEST(@dates) AND report_date <= game_date
-    AND player_lookup IS NOT NULL AND confidence_score >= 0.8
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup
-                             ORDER BY report_date DESC, report_hour DESC, processed_at DESC,
-                                      injury_status) = 1
-),
+/* include fragment: points_prop_lines */,
+/* include fragment: game_lines */,
+/* include fragment: injury_reports */,
 teammates AS (
   SELECT t.game_id, t.player_lookup,
          COUNTIF(i.injury_status IN ('questionable', 'doubtful')) AS questionable_teammates,
@@ -243,11 +174,7 @@ teammates AS (
     ON i.game_date = t.game_date AND i.team = t.team_abbr AND i.player_lookup != t.player_lookup
   GROUP BY t.game_id, t.player_lookup
 ),
-registry AS (
-  SELECT player_lookup, MIN(universal_player_id) AS universal_player_id
-  FROM `nba-props-platform.nba_reference.nba_players_registry`
-  GROUP BY player_lookup
-),
+/* include fragment: player_registry */,
 bdl_daily AS (
   SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
          ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
@@ -265,38 +192,25 @@ src_boxscore AS (
   JOIN bdl_daily AS b ON b.game_date >= DATE_SUB(d, INTERVAL 30 DAY) AND b.game_date < d
   GROUP BY d
 ),
-src_schedule AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
+lineage_rows AS (
+  SELECT 'nbac_schedule' AS source, game_date, game_id AS game_key, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.nbac_schedule` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  SELECT 'odds_api_player_points_props', game_date, game_id, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.odds_api_player_points_props` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  -- a game of the game lines is a matchup (the event id is not a schedule id)
+  SELECT 'odds_api_game_lines', game_date, CONCAT(home_team_abbr, '|', away_team_abbr), processed_at,
+         data_hash
+  FROM `nba-props-platform.nba_raw.odds_api_game_lines` WHERE game_date IN UNNEST(@dates)
 ),
-src_props AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.odds_api_player_points_props`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_lines AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.odds_api_game_lines`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
+/* include fragment: source_lineage */,
 assembled AS (
   SELECT
     t.*,
     r.universal_player_id,
-    COALESCE(ol.current_line, bp.current_line) AS current_points_line,
-    IF(ol.current_line IS NOT NULL, ol.opening_line, bp.opening_line) AS opening_points_line,
-    CASE WHEN ol.current_line IS NOT NULL THEN ol.bookmaker
-         WHEN bp.current_line IS NOT NULL THEN 'bettingpros' END AS points_line_source,
+    pl.current_line AS current_points_line, pl.opening_line AS opening_points_line,
+    pl.line_source AS points_line_source,
     sp.current_point AS game_spread, sp.opening_point AS opening_spread,
     sp.bookmaker_key AS game_spread_source,
     tot.current_point AS game_total, tot.opening_point AS opening_total,
@@ -310,8 +224,7 @@ assembled AS (
     EXTRACT(MONTH FROM t.game_date) IN (10, 11, 4) AS season_boundary
   FROM targets AS t
   LEFT JOIN registry AS r USING (player_lookup)
-  LEFT JOIN odds_line AS ol USING (game_date, player_lookup)
-  LEFT JOIN bp_line AS bp USING (game_date, player_lookup)
+  LEFT JOIN prop_line AS pl USING (game_date, player_lookup)
   LEFT JOIN line_values AS sp
     ON sp.market_key = 'spreads' AND sp.game_date = t.game_date AND sp.side = t.team_abbr
    AND sp.home_team_abbr = t.home_abbr AND sp.away_team_abbr = t.away_abbr
@@ -485,6 +398,6 @@ SELECT
   CURRENT_TIMESTAMP() AS processed_at
 FROM final AS f
 LEFT JOIN src_boxscore AS sb USING (game_date)
-LEFT JOIN src_schedule AS ss USING (game_date)
-LEFT JOIN src_props AS sp USING (game_date)
-LEFT JOIN src_lines AS sl USING (game_date)
+LEFT JOIN source_lineage AS ss ON ss.source = 'nbac_schedule' AND ss.game_date = f.game_date
+LEFT JOIN source_lineage AS sp ON sp.source = 'odds_api_player_points_props' AND sp.game_date = f.game_date
+LEFT JOIN source_lineage AS sl ON sl.source = 'odds_api_game_lines' AND sl.game_date = f.game_date

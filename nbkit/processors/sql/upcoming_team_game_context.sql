@@ -83,53 +83,8 @@ windows AS (
    AND h.game_date BETWEEN DATE_SUB(t.game_date, INTERVAL 14 DAY) AND t.game_date
   GROUP BY t.game_id, t.team_abbr
 ),
-lines AS (
-  SELECT game_date, home_team_abbr, away_team_abbr, home_team, away_team, bookmaker_key,
-         market_key, outcome_name, outcome_point, snapshot_timestamp,
-         CASE bookmaker_key WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END AS book_rank
-  FROM `nba-props-platform.nba_raw.odds_api_game_lines`
-  WHERE game_date IN UNNEST(@dates) AND outcome_point IS NOT NULL
-),
-line_sides AS (
-  -- a spread outcome names a team (full name); a total is read from its 'Over' outcome
-  SELECT game_date, home_team_abbr, away_team_abbr, bookmaker_key, book_rank, market_key,
-         outcome_point, snapshot_timestamp,
-         CASE WHEN market_key = 'totals' THEN 'game'
-              WHEN outcome_name = home_team THEN home_team_abbr
-              WHEN outcome_name = away_team THEN away_team_abbr END AS side
-  FROM lines
-  WHERE market_key = 'spreads' OR (market_key = 'totals' AND outcome_name = 'Over')
-),
-line_book AS (
-  SELECT game_date, home_team_abbr, away_team_abbr, market_key, side, bookmaker_key
-  FROM line_sides
-  WHERE side IS NOT NULL
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, home_team_abbr, away_team_abbr, market_key, side
-                             ORDER BY book_rank, bookmaker_key) = 1
-),
-line_values AS (
-  SELECT l.game_date, l.home_team_abbr, l.away_team_abbr, l.market_key, l.side, l.bookmaker_key,
-         ARRAY_AGG(l.outcome_point ORDER BY l.snapshot_timestamp DESC, l.outcome_point LIMIT 1)[OFFSET(0)]
-           AS current_point,
-         ARRAY_AGG(l.outcome_point ORDER BY l.snapshot_timestamp, l.outcome_point LIMIT 1)[OFFSET(0)]
-           AS opening_point,
-         MAX(l.snapshot_timestamp) AS updated_at
-  FROM line_sides AS l
-  JOIN line_book AS b USING (game_date, home_team_abbr, away_team_abbr, market_key, side, bookmaker_key)
-  GROUP BY l.game_date, l.home_team_abbr, l.away_team_abbr, l.market_key, l.side, l.bookmaker_key
-),
-injuries AS (
-  -- each player's latest confident report for the game date
-  SELECT game_date, team, player_lookup, LOWER(injury_status) AS injury_status
-  FROM `nba-props-platform.nba_raw.nbac_injury_report`
-  WHERE report_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 7 DAY)
-                        AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-    AND game_date IN UNNEST(@dates) AND report_date <= game_date
-    AND player_lookup IS NOT NULL AND confidence_score >= 0.8
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup
-                             ORDER BY report_date DESC, report_hour DESC, processed_at DESC,
-                                      injury_status) = 1
-),
+/* include fragment: game_lines */,
+/* include fragment: injury_reports */,
 injury_counts AS (
   SELECT game_date, team,
          COUNTIF(injury_status = 'out') AS players_out,
@@ -142,33 +97,22 @@ travel AS (
   FROM `nba-props-platform.nba_static.travel_distances`
   GROUP BY from_team, to_team
 ),
-src_schedule AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_lines AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         COUNT(DISTINCT CONCAT(home_team_abbr, '|', away_team_abbr)) AS games,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.odds_api_game_lines`
-  WHERE game_date IN UNNEST(@dates)
-  GROUP BY game_date
-),
-src_injury AS (
-  SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
-         ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
-           [SAFE_OFFSET(0)] AS hash
+lineage_rows AS (
+  SELECT 'nbac_schedule' AS source, game_date, game_id AS game_key, processed_at, data_hash
+  FROM `nba-props-platform.nba_raw.nbac_schedule` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  -- a game of the game lines is a matchup (the event id is not a schedule id)
+  SELECT 'odds_api_game_lines', game_date, CONCAT(home_team_abbr, '|', away_team_abbr), processed_at,
+         data_hash
+  FROM `nba-props-platform.nba_raw.odds_api_game_lines` WHERE game_date IN UNNEST(@dates)
+  UNION ALL
+  SELECT 'nbac_injury_report', game_date, game_id, processed_at, data_hash
   FROM `nba-props-platform.nba_raw.nbac_injury_report`
   WHERE report_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 7 DAY)
                         AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
     AND game_date IN UNNEST(@dates)
-  GROUP BY game_date
 ),
+/* include fragment: source_lineage */,
 final_games AS (
   SELECT game_date, COUNT(*) AS games FROM schedule
   WHERE game_date IN UNNEST(@dates) AND game_status = 3
@@ -322,7 +266,7 @@ SELECT
   ], '|', 'NULL'))), 1, 16) AS data_hash,
   CURRENT_TIMESTAMP() AS processed_at
 FROM final AS f
-LEFT JOIN src_schedule AS ss USING (game_date)
-LEFT JOIN src_lines AS sl USING (game_date)
-LEFT JOIN src_injury AS si USING (game_date)
 LEFT JOIN final_games AS fg USING (game_date)
+LEFT JOIN source_lineage AS ss ON ss.source = 'nbac_schedule' AND ss.game_date = f.game_date
+LEFT JOIN source_lineage AS sl ON sl.source = 'odds_api_game_lines' AND sl.game_date = f.game_date
+LEFT JOIN source_lineage AS si ON si.source = 'nbac_injury_report' AND si.game_date = f.game_date
