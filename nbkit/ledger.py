@@ -30,6 +30,8 @@ RUN_HISTORY = "nba_reference.processor_run_history"
 RUNS = "nba_reference.nbkit_runs"
 LEASES = "nba_reference.nbkit_writer_leases"
 PHASE_NAMES = {3: "phase_3_analytics", 4: "phase_4_precompute"}
+# One outcome per processor, date, status and attempt within a run.
+HISTORY_IDENTITY = ("run_id", "processor_name", "data_date", "status", "retry_attempt")
 SETTLE_SECONDS = 60.0          # longest wait for a rival lease to decide before refusing
 SETTLE_POLL_SECONDS = 0.5
 SECRET_WORDS = ("secret", "token", "password", "passwd", "credential", "api_key", "apikey",
@@ -167,11 +169,16 @@ class Ledger:
 
     # ------------------------------------------------------------------ history
     def record(self, run_id: str, outcomes: Iterable[Outcome], trigger: str = "backfill") -> int:
-        """Append one processor_run_history row per outcome (one atomic write)."""
+        """Add one processor_run_history row per outcome (one atomic write).
+
+        Written as an upsert on the row's identity, not a blind append, so a write that
+        reaches the warehouse twice (a client resending a job whose reply was lost)
+        still leaves one row.
+        """
         rows = [_history_row(run_id, o, trigger) for o in outcomes]
         if not rows:
             return 0
-        self.warehouse.write_frame(RUN_HISTORY, pd.DataFrame(rows), keep="all")
+        self.warehouse.write_frame(RUN_HISTORY, pd.DataFrame(rows), keep=HISTORY_IDENTITY)
         return len(rows)
 
     def latest(self, processors: Iterable[str], start: dt.date, end: dt.date) -> pd.DataFrame:
