@@ -51,12 +51,13 @@ def estimate(warehouse: Warehouse, plan: Plan, registry=default_registry) -> pd.
     """
     rows = []
     window_rows = _RowCounter(warehouse)
+    blind = False
     for name in plan.processors():
         dates = sorted({t.date for t in plan.runnable() if t.processor == name})
         if not dates:
             continue
         proc = registry.get_or_raise(name)
-        dry = _dry_run(warehouse, proc, dates)
+        dry = None if blind else _dry_run(warehouse, proc, dates)
         if dry:
             rows.append({"processor": name, "dates": len(dates), "method": "dry run",
                          "bytes": dry})
@@ -64,6 +65,9 @@ def estimate(warehouse: Warehouse, plan: Plan, registry=default_registry) -> pd.
         first = dates[0] - dt.timedelta(days=proc.LOOKBACK_DAYS)
         scanned = sum(window_rows(t, first, dates[-1]) * row_bytes(t)
                       for t in proc.UPSTREAM_TABLES)
+        # A dry run answering 0 for inputs that hold rows means the endpoint has no cost
+        # model (bqemulator): stop asking it (each dry run there executes the query).
+        blind = blind or (dry == 0 and scanned > 0)
         rows.append({"processor": name, "dates": len(dates), "method": "metadata",
                      "bytes": int(scanned)})
     return pd.DataFrame(rows, columns=["processor", "dates", "method", "bytes"])
@@ -120,7 +124,7 @@ class _RowCounter:
     """Rows per table within a date window, from one GROUP BY per table (cached)."""
 
     def __init__(self, warehouse: Warehouse) -> None:
-        self.warehouse, self.cache = warehouse, {}
+        self.warehouse, self.cache, self.listed = warehouse, {}, None
 
     def __call__(self, table_id: str, start: dt.date, end: dt.date) -> int:
         table = schema.get_table(table_id)
@@ -128,8 +132,9 @@ class _RowCounter:
             if table.partition_column and table.column(table.partition_column).type == "DATE":
                 frame = self.warehouse.partitions(table_id)
             else:
-                listed = self.warehouse.list_tables().set_index("table_id")
-                n = int(listed["row_count"].get(table_id, 0))
+                if self.listed is None:
+                    self.listed = self.warehouse.list_tables().set_index("table_id")
+                n = int(self.listed["row_count"].get(table_id, 0))
                 frame = pd.DataFrame({"partition_date": [None], "row_count": [n]})
             self.cache[table_id] = frame
         frame = self.cache[table_id]
@@ -139,11 +144,12 @@ class _RowCounter:
         return int(frame[mask]["row_count"].sum())
 
 
-def _dry_run(warehouse: Warehouse, proc, dates: list[dt.date]) -> int:
+def _dry_run(warehouse: Warehouse, proc, dates: list[dt.date]) -> int | None:
+    """Bytes a dry run reports, or None where no dry run could be made."""
     dry = getattr(warehouse, "dry_run_bytes", None)
     if dry is None or not getattr(proc, "SQL_FILE", None):
-        return 0
+        return None
     try:
         return dry(proc.sql_text(), {"dates": dates})
     except NbkitError:
-        return 0
+        return None

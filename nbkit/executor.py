@@ -157,6 +157,12 @@ class _Runner:
             self.todo.setdefault(task.processor, []).append(task.date)
 
     def run(self, started: float) -> RunResult:
+        # Run-level jobs (estimate, ledger, lease) carry the run's label too; each chunk sets
+        # its own context, with processor and phase, in its worker thread.
+        with self.wh.job_context({"nbkit_run": self.run_id}):
+            return self._run(started)
+
+    def _run(self, started: float) -> RunResult:
         from nbkit import cost
 
         procs = [self.registry.get_or_raise(n) for n in self.todo]
@@ -209,15 +215,20 @@ class _Runner:
 
     # ------------------------------------------------------------ per processor
     def _run_processor(self, proc: type[Processor]) -> None:
-        dates = sorted(self.todo.get(proc.NAME, []))
-        ready, blocked = self._split_ready(proc, dates)
-        if blocked:
-            self._quarantine(proc, blocked)
-        for chunk in _chunks(ready, self.opt.chunk_size, self.calendar):
-            if self.stop.is_set():
-                break
-            self._run_chunk(proc, chunk)
-            self._heartbeat()
+        # The ledger writes of this worker thread (quarantine, heartbeat) carry the labels too.
+        with self.wh.job_context(self._labels(proc)):
+            dates = sorted(self.todo.get(proc.NAME, []))
+            ready, blocked = self._split_ready(proc, dates)
+            if blocked:
+                self._quarantine(proc, blocked)
+            for chunk in _chunks(ready, self.opt.chunk_size, self.calendar):
+                if self.stop.is_set():
+                    break
+                self._run_chunk(proc, chunk)
+                self._heartbeat()
+
+    def _labels(self, proc) -> dict[str, str]:
+        return {"nbkit_run": self.run_id, "processor": proc.NAME, "phase": str(proc.PHASE)}
 
     def _split_ready(self, proc, dates):
         if proc.PHASE < 4 or self.opt.allow_incomplete_upstream:
@@ -246,8 +257,7 @@ class _Runner:
         self._record(outcomes)
 
     def _run_chunk(self, proc, dates: list[dt.date]) -> None:
-        labels = {"nbkit_run": self.run_id, "processor": proc.NAME, "phase": str(proc.PHASE)}
-        with self.wh.job_context(labels, self.opt.max_bytes_billed) as jobs:
+        with self.wh.job_context(self._labels(proc), self.opt.max_bytes_billed) as jobs:
             self._run_chunk_jobs(proc, dates)
         with self.lock:
             self.bytes_billed += jobs["bytes_billed"]

@@ -93,13 +93,24 @@ class Warehouse(ABC):
         return self._guard(self._list_tables)
 
     def partitions(self, table_id: str) -> pd.DataFrame:
-        """Columns: partition_date, row_count, one row per date present in the table."""
+        """Columns: partition_date, row_count, one row per date present in the table.
+
+        Rows whose partition value is NULL are not counted. The filter on the partition
+        column selects every non-NULL value; it is there because BigQuery refuses any query
+        of a ``require_partition_filter`` table that has no such filter.
+        """
         table = schema.get_table(table_id)
         if not table.partition_column:
             raise WarehouseError(f"{table.id} is not partitioned by date",
                                  "use list_tables() for its row count", table=table.id)
-        sql = (f"SELECT {table.partition_column} AS partition_date, COUNT(*) AS row_count "
-               f"FROM `{self.project}.{table.id}` GROUP BY 1 ORDER BY 1")
+        column = table.column(table.partition_column)
+        part = f"`{column.name}`"
+        if column.type.upper() == "DATE":
+            day, lowest = part, "DATE '0001-01-01'"
+        else:  # TIMESTAMP/DATETIME: BigQuery partitions these by day
+            day, lowest = f"DATE({part})", f"{column.type} '0001-01-01 00:00:00'"
+        sql = (f"SELECT {day} AS partition_date, COUNT(*) AS row_count "
+               f"FROM `{self.project}.{table.id}` WHERE {part} >= {lowest} GROUP BY 1 ORDER BY 1")
         frame = self.query(sql)
         frame["partition_date"] = [pd_date(v) for v in frame["partition_date"]]
         return frame

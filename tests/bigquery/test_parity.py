@@ -1,27 +1,18 @@
 """Backend parity: the ten processors, run for the same dates on DuckDB and on BigQuery (the
 bqemulator), produce the same rows: per table and date, the same row count and checksum.
 
-Setup (once per module, ~35 s): the seed-7 sample up to 2021-11-05 is built into a DuckDB
-file; its raw/reference/static inputs for 2021-10-19..2021-10-29 (the schedule 14 days
-further, for the "next game" columns) are copied into a fresh DuckDB warehouse and into the
-emulator; all ten processors run on both in dependency order, Phase 3 on the 11 game dates
-2021-10-19..29 (the history Phase 4 reads), Phase 4 on 2021-10-27..29 (after the bootstrap
-week); then every output table is compared over 2021-10-19..29.
+Setup (once per module): the seed-7 sample up to 2021-11-08 (the session's ``seed7_sample``,
+shared with the other suites) is the source; its raw/reference/static inputs for
+2021-10-19..2021-10-29 (the schedule 14 days further, for the "next game" columns) are copied
+into a fresh DuckDB warehouse and into the emulator; all ten processors run on both in
+dependency order, Phase 3 on the 11 game dates 2021-10-19..29 (the history Phase 4 reads),
+Phase 4 on 2021-10-27..29 (after the bootstrap week); then every output table is compared over
+2021-10-19..29.
 
-Emulator-only SQL workarounds (applied to the SQL the emulator receives, never in nbkit;
-each proven still needed by a strict xfail below, so the day the emulator is fixed the
-workaround is flagged for removal):
-
-1. ``ARRAY_AGG(x IGNORE NULLS ORDER BY o LIMIT 1)[SAFE_OFFSET(0)]``: bqemulator 1.4.0 (its
-   sqlglot 30.11) transpiles this to invalid DuckDB SQL
-   (``ARRAY_SLICE(...) FILTER(WHERE NOT x ORDER BY o LIMIT 1 IS NULL)`` -> "Expected ','
-   but got keyword AS"). The emulator receives the same aggregate without ``LIMIT 1``,
-   which is the same value in BigQuery (the first element of the ordered non-NULL array).
-   All five Phase 3 processors use it.
-2. ``@name`` inside a ``--`` comment: the emulator keeps comments in its DuckDB text and its
-   named-parameter binder (a regex over the whole text) binds ``@dates`` in the comment too
-   -> "Parameter argument/count mismatch". The emulator receives the SQL without ``--``
-   comments. All five Phase 3 processors have such a comment.
+The emulator receives the SQL through the shared emulator-only workarounds
+(``tests/bigquery/plugin.py``: ``for_emulator``, fixture ``emulator_sql``); the strict xfails
+below prove each one is still needed, so the day the emulator is fixed the workaround is
+flagged for removal.
 
 Rounding (once a genuine difference, now closed by nbkit's ROUND fix-up in
 nbkit/warehouse/sql.py): ``ROUND(2583 / 60 / 3, 1)`` (14.35, stored as 14.3499... in binary)
@@ -33,7 +24,6 @@ and ``test_rounding_matches`` pins the two scalar cases.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 import pytest
@@ -42,6 +32,7 @@ from nbkit import parity
 from nbkit.errors import WarehouseError
 from nbkit.processors import registry
 from nbkit.warehouse import open_warehouse
+from tests.bigquery.plugin import for_emulator
 
 pytestmark = pytest.mark.bigquery
 
@@ -51,44 +42,19 @@ START, END = dt.date(2021, 10, 27), dt.date(2021, 10, 29)  # Phase 4 dates (afte
 SCHEDULE_AHEAD = dt.timedelta(days=14)  # upcoming_* read the next games from the schedule
 OUTPUTS = [p.TARGET_TABLE for p in registry.all()]
 
-# ARRAY_AGG(x IGNORE NULLS ORDER BY o LIMIT 1)[SAFE_OFFSET(0)] -> without LIMIT 1 (same value)
-_AGG_LIMIT = re.compile(r"IGNORE\s+NULLS(\s+ORDER\s+BY[^()]*?)\s+LIMIT\s+1\s*\)"
-                        r"(\s*\[\s*(?:SAFE_)?OFFSET\s*\(\s*0\s*\)\s*\])", re.IGNORECASE)
-# a string literal or quoted identifier (kept as is), or a -- comment (dropped)
-_COMMENT = re.compile(r"('(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|`[^`\n]*`)|--[^\n]*")
-
-
-def for_emulator(sql: str) -> str:
-    """The SQL as the emulator can run it (workarounds 1 and 2 of the module docstring)."""
-    sql = _COMMENT.sub(lambda m: m.group(1) or "", sql)
-    return _AGG_LIMIT.sub(r"IGNORE NULLS\1)\2", sql)
-
-
-def _patch_emulator_sql(wh, monkeypatch) -> None:
-    real = wh.client.query
-
-    def query(sql, *args, **kwargs):
-        return real(for_emulator(sql), *args, **kwargs)
-
-    monkeypatch.setattr(wh.client, "query", query)
-
 
 _RESULT: dict[str, object] = {}
 
 
 @pytest.fixture
-def result(bigquery_warehouse, tmp_path_factory, monkeypatch) -> pd.DataFrame:
+def result(bigquery_warehouse, emulator_sql, seed7_sample, tmp_path_factory) -> pd.DataFrame:
     """compare() over every output table, computed once for the module."""
     if "frame" not in _RESULT:
-        from nbkit.sample import build_sample
-
         folder = tmp_path_factory.mktemp("parity")
-        source = open_warehouse(str(folder / "sample.duckdb"))
+        source = open_warehouse(seed7_sample, read_only=True)
         duck = open_warehouse(str(folder / "duck.duckdb"))
-        bq = bigquery_warehouse
-        _patch_emulator_sql(bq, monkeypatch)
+        bq = emulator_sql(bigquery_warehouse)
         try:
-            build_sample(source, seed=7, as_of=dt.date(2021, 11, 5))
             tables = parity.input_tables()
             for wh in (duck, bq):
                 parity.copy_inputs(source, wh, tables, HISTORY_START, END)
@@ -121,20 +87,6 @@ def test_row_counts_match(result, table):
 
 
 @pytest.mark.parametrize("table", OUTPUTS)
-def test_row_counts_match(result, table):
-    rows = result[result["table"] == table]
-    days = 3 if table.startswith(("nba_precompute", "nba_predictions")) else 11
-    assert len(rows) == days and (rows["rows_a"] > 0).all(), rows.to_string()
-    assert (rows["rows_a"] == rows["rows_b"]).all(), rows.to_string()
-
-
-_ROUND_HALFWAY = ("ROUND(FLOAT64) on a binary halfway value: DuckDB 14.3, emulator 14.4 "
-                  "(avg_minutes_per_game_last_7); see module docstring")
-_AVG_NUMERIC = ("AVG(NUMERIC) is DOUBLE on DuckDB, NUMERIC on BigQuery: ROUND of an exact .x5 "
-                "average differs; see module docstring")
-
-
-@pytest.mark.parametrize("table", OUTPUTS)
 def test_checksums_match(result, table):
     rows = result[result["table"] == table]
     assert len(rows) and rows["match"].all(), rows[~rows["match"]].to_string()
@@ -143,7 +95,7 @@ def test_checksums_match(result, table):
 # ------------------------------------------------- the emulator limitations worked around
 
 @pytest.mark.xfail(strict=True, reason="bqemulator: ARRAY_AGG(... IGNORE NULLS ORDER BY ... "
-                   "LIMIT 1) transpiles to invalid DuckDB SQL (workaround 1)",
+                   "LIMIT 1) transpiles to invalid DuckDB SQL (plugin.py workaround 1)",
                    raises=WarehouseError)
 def test_emulator_runs_array_agg_ignore_nulls_limit(bigquery_warehouse):
     frame = bigquery_warehouse.query(
@@ -153,7 +105,7 @@ def test_emulator_runs_array_agg_ignore_nulls_limit(bigquery_warehouse):
 
 
 @pytest.mark.xfail(strict=True, reason="bqemulator binds @name inside -- comments "
-                   "(workaround 2)", raises=WarehouseError)
+                   "(plugin.py workaround 2)", raises=WarehouseError)
 def test_emulator_ignores_parameters_in_comments(bigquery_warehouse):
     frame = bigquery_warehouse.query("-- for every date in @d\nSELECT @d AS v",
                                      {"d": dt.date(2021, 10, 27)})
@@ -176,15 +128,14 @@ def test_workarounds_keep_the_value_on_duckdb():
         wh.close()
 
 
-def test_workarounds_run_on_emulator(bigquery_warehouse):
-    """Control for the two xfails above: the same queries, rewritten, run on the emulator."""
-    wh = bigquery_warehouse
-    agg = for_emulator(
-        "SELECT ARRAY_AGG(x IGNORE NULLS ORDER BY o DESC LIMIT 1)[SAFE_OFFSET(0)] AS v "
-        "FROM (SELECT 1 AS o, 'a' AS x UNION ALL SELECT 2, NULL UNION ALL SELECT 3, 'c')")
+def test_workarounds_run_on_emulator(bigquery_warehouse, emulator_sql):
+    """Control for the two xfails above: the same queries run through the shared workarounds."""
+    wh = emulator_sql(bigquery_warehouse)
+    agg = ("SELECT ARRAY_AGG(x IGNORE NULLS ORDER BY o DESC LIMIT 1)[SAFE_OFFSET(0)] AS v "
+           "FROM (SELECT 1 AS o, 'a' AS x UNION ALL SELECT 2, NULL UNION ALL SELECT 3, 'c')")
     assert wh.query(agg)["v"].tolist() == ["c"]
     day = dt.date(2021, 10, 27)
-    got = wh.query(for_emulator("-- for every date in @d\nSELECT @d AS v"), {"d": day})
+    got = wh.query("-- for every date in @d\nSELECT @d AS v", {"d": day})
     assert pd.Timestamp(got["v"].iloc[0]).date() == day
 
 

@@ -52,6 +52,8 @@ team_record AS (
   CROSS JOIN bounds AS b
   JOIN team_schedule AS s ON s.team_abbr = o.team_abbr AND s.game_date = o.game_date
   WHERE o.game_date BETWEEN b.first_read_date AND b.last_date
+    -- require_partition_filter: BigQuery does not count the join to bounds, only a constant
+    AND o.game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
   WINDOW season AS (PARTITION BY o.team_abbr, s.season_year ORDER BY o.game_date
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),

@@ -64,6 +64,8 @@ team_offense AS (
   CROSS JOIN bounds AS b
   JOIN team_schedule AS s ON s.team_abbr = o.team_abbr AND s.game_date = o.game_date
   WHERE o.game_date BETWEEN b.first_read_date AND b.last_date
+    -- require_partition_filter: BigQuery does not count the join to bounds, only a constant
+    AND o.game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
   WINDOW w10 AS (PARTITION BY o.team_abbr ORDER BY o.game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
 ),
 

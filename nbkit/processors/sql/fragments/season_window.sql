@@ -10,6 +10,8 @@ final_games AS (
   FROM `nba-props-platform.nba_raw.nbac_schedule` AS s
   CROSS JOIN bounds AS b
   WHERE s.game_date BETWEEN b.first_read_date AND b.last_date
+    -- require_partition_filter: BigQuery does not count the join to bounds, only a constant
+    AND s.game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
     AND s.game_status = 3
 ),
 
