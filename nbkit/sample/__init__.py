@@ -18,6 +18,9 @@ Choices the production data did not dictate:
 - ``bigdataball_play_by_play`` stays empty; ``espn_scoreboard`` has every final NBA game.
 - Scheduled games after the as-of date keep their simulated teams, postseason included
   (a live schedule would not know future playoff matchups yet).
+- ``synthetic_seasons=K`` (opt-in, for benchmarks) adds the K seasons before 2021-22 as
+  copies of the real ones moved back by multiples of 4 years, every game final; see
+  ``nbkit/sample/era.py``. The real seasons' rows are the same with or without them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING, Callable
 
 from nbkit.errors import ParamsError
 from nbkit.params import parse_seed
+from nbkit.sample.era import MAX_SYNTHETIC_SEASONS, check_synthetic_seasons, synthetic_seasons
 from nbkit.sample.reference import FIRST_GAME_DATE, LAST_GAME_DATE
 
 if TYPE_CHECKING:
@@ -36,8 +40,9 @@ if TYPE_CHECKING:
 
     from nbkit.warehouse import Warehouse
 
-__all__ = ["DEFAULT_AS_OF", "FIRST_GAME_DATE", "LAST_GAME_DATE", "TABLES", "build_sample",
-           "check_as_of", "generate_raw"]
+__all__ = ["DEFAULT_AS_OF", "FIRST_GAME_DATE", "LAST_GAME_DATE", "MAX_SYNTHETIC_SEASONS",
+           "TABLES", "build_sample", "check_as_of", "check_synthetic_seasons", "generate_raw",
+           "synthetic_seasons"]
 
 log = logging.getLogger(__name__)
 
@@ -68,37 +73,48 @@ def check_as_of(as_of: dt.date) -> dt.date:
 
 
 def generate_raw(seed: int = 7, as_of: dt.date = DEFAULT_AS_OF,
-                 progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
+                 progress: Callable[[str], None] | None = None,
+                 synthetic_seasons: int = 0) -> dict[str, pd.DataFrame]:
     """Build every sample table as a DataFrame, keyed ``dataset.table`` (see TABLES).
 
     Args:
         seed: non-negative integer; the same seed gives identical frames.
         as_of: last date with final games; later games are scheduled only.
         progress: optional callback receiving one-line progress messages.
+        synthetic_seasons: extra seasons before 2021-22 (0 to MAX_SYNTHETIC_SEASONS),
+            copies of the real ones moved back by multiples of 4 years, all games final
+            (``nbkit/sample/era.py``); ``as_of`` applies to the real seasons only.
 
     Returns:
         Frames whose columns are named like the DDL columns (dates as ``datetime.date``,
         timestamps tz-aware UTC, arrays as lists).
 
     Raises:
-        ParamsError: for a non-integer or negative seed or an as_of outside the calendar.
+        ParamsError: for a non-integer or negative seed, an as_of outside the calendar or
+            a synthetic_seasons that is not a whole number from 0 to MAX_SYNTHETIC_SEASONS.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ParamsError(f"seed {seed!r} is not an integer", "pass a whole number, e.g. seed=7")
     seed = parse_seed(seed)
     as_of = check_as_of(as_of)
+    synthetic_seasons = check_synthetic_seasons(synthetic_seasons)
     from nbkit.sample.tables import build_tables
 
-    return build_tables(seed, as_of, progress or (lambda message: None))
+    return build_tables(seed, as_of, progress or (lambda message: None), synthetic_seasons)
 
 
 def build_sample(warehouse: Warehouse, seed: int = 7, as_of: dt.date = DEFAULT_AS_OF,
-                 progress: Callable[[str], None] | None = None) -> dict[str, int]:
+                 progress: Callable[[str], None] | None = None,
+                 synthetic_seasons: int = 0) -> dict[str, int]:
     """Generate the sample and write it into ``warehouse``.
 
     Creates any missing table first (``init_schema`` is idempotent). Every table is
-    replaced over the whole calendar, so rebuilding with another seed or as-of date
-    leaves no rows of the previous build behind.
+    replaced over the whole calendar, synthetic seasons' dates included, so rebuilding
+    with another seed, as-of date or number of synthetic seasons leaves no rows of the
+    previous build behind.
+
+    Args:
+        synthetic_seasons: extra seasons before the real ones (see ``generate_raw``).
 
     Returns:
         Rows written per table id.
@@ -107,10 +123,11 @@ def build_sample(warehouse: Warehouse, seed: int = 7, as_of: dt.date = DEFAULT_A
 
     say = progress or (lambda message: None)
     started = time.monotonic()
-    frames = generate_raw(seed, as_of, say)
+    frames = generate_raw(seed, as_of, say, synthetic_seasons)
     say(f"generated {sum(len(f) for f in frames.values()):,} rows in "
         f"{time.monotonic() - started:.1f} s; writing")
     warehouse.init_schema()
     counts = write_tables(warehouse, frames, say)
-    log.info("sample built: seed %s, as_of %s, %s rows", seed, as_of, sum(counts.values()))
+    log.info("sample built: seed %s, as_of %s, %s synthetic seasons, %s rows", seed, as_of,
+             synthetic_seasons, sum(counts.values()))
     return counts

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from nbkit.sample.common import (as_datetime, data_hash, date_text, gcs_path, mmss,
-                                 next_morning, pct, rng_for)
-from nbkit.sample.reference import season_label
+                                 next_morning, pct)
+from nbkit.sample.reference import per_season, season_label, source_season
 from nbkit.sample.world import World
 
 _COUNTS = ["points", "field_goals_made", "field_goals_attempted", "three_pointers_made",
@@ -22,6 +22,7 @@ _SEASON_TYPE = {"regular_season": "Regular Season", "play_in": "PlayIn",
                 "playoffs": "Playoffs", "all_star": "All Star"}
 _ROUND = {1: "first_round", 2: "conf_semifinals", 3: "conf_finals", 4: "finals"}
 _BDL_MMSS_FROM = 2023  # Ball Don't Lie reports whole minutes ("34") before 2023-24
+# (a synthetic season reports minutes as the real season it copies does)
 
 
 def final_games(world: World, as_of: dt.date) -> pd.DataFrame:
@@ -39,7 +40,7 @@ def final_box(world: World, as_of: dt.date) -> pd.DataFrame:
 
 def schedule(world: World, as_of: dt.date) -> pd.DataFrame:
     """nbac_schedule: all 5,299 games; final (3) up to as_of, scheduled (1) after."""
-    rng = rng_for(world.seed, "table:schedule")
+    rng = world.rng("table:schedule")
     g = world.games.reset_index(drop=True)
     final = (g["game_date"] <= as_of).to_numpy()
     scores = world.box.groupby(["game_idx", "is_home"])["points"].sum().unstack()
@@ -102,7 +103,7 @@ def _schedule_context(g: pd.DataFrame) -> pd.DataFrame:
 
 def gamebook(world: World, as_of: dt.date) -> pd.DataFrame:
     """nbac_gamebook_player_stats: every rostered player of every final game."""
-    rng = rng_for(world.seed, "table:gamebook")
+    rng = world.rng("table:gamebook")
     b = final_box(world, as_of)
     played = (b["player_status"] == "active").to_numpy()
     out = pd.DataFrame({
@@ -147,7 +148,7 @@ def bdl_boxscores(world: World, as_of: dt.date, holes: list[dt.date]) -> pd.Data
     A tiny share of rows (~0.3%) differ from the gamebook by one assist or one defensive
     rebound, as the real feeds occasionally do.
     """
-    rng = rng_for(world.seed, "table:bdl")
+    rng = world.rng("table:bdl")
     b = final_box(world, as_of)
     b = b[(b["player_status"] == "active") & ~b["game_date"].isin(holes)].reset_index(drop=True)
     scores = b.groupby(["game_idx", "is_home"])["points"].transform("sum")
@@ -163,7 +164,8 @@ def bdl_boxscores(world: World, as_of: dt.date, holes: list[dt.date]) -> pd.Data
         "team_abbr": b["team_abbr"], "player_full_name": b["player_name"],
         "player_lookup": b["player_lookup"], "bdl_player_id": b["bdl_player_id"],
         "jersey_number": b["jersey"].astype(str), "position": b["position"],
-        "minutes": np.where(b["season_year"] >= _BDL_MMSS_FROM, mmss(b["seconds"]), whole),
+        "minutes": np.where(per_season(b["season_year"], source_season) >= _BDL_MMSS_FROM,
+                            mmss(b["seconds"]), whole),
     })
     for col in _COUNTS:
         out["rebounds" if col == "total_rebounds" else col] = b[col].to_numpy()
@@ -182,7 +184,7 @@ def bdl_boxscores(world: World, as_of: dt.date, holes: list[dt.date]) -> pd.Data
 
 def team_boxscore(world: World, as_of: dt.date) -> pd.DataFrame:
     """nbac_team_boxscore: 2 rows per final game, sums of the active gamebook rows."""
-    rng = rng_for(world.seed, "table:team_box")
+    rng = world.rng("table:team_box")
     b = final_box(world, as_of)
     b = b[b["player_status"] == "active"]
     keys = ["game_idx", "is_home"]

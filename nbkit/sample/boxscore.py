@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from nbkit.sample.boxscore_stats import draw_stats, plus_minus
-from nbkit.sample.common import as_datetime, rng_for
+from nbkit.sample.common import as_datetime
+from nbkit.sample.era import REAL, Era
 from nbkit.sample.players import League
 
 # Minutes weight of the n-th player of the rotation (starters first).
@@ -29,7 +30,7 @@ _OT_MAX_MARGIN = 12
 
 
 def appearances(seed: int, games: pd.DataFrame, league: League,
-                squads: pd.DataFrame) -> pd.DataFrame:
+                squads: pd.DataFrame, era: Era = REAL) -> pd.DataFrame:
     """Every rostered player of every game with status, minutes and counting stats.
 
     Args:
@@ -38,12 +39,13 @@ def appearances(seed: int, games: pd.DataFrame, league: League,
             game_date, season_year, phase, game_type, away, home, winner, ot_periods.
         league: players, ratings, rosters and injuries.
         squads: All-Star squads (season_year, team_abbr, player_idx).
+        era: the calendar copy (its random stream).
 
     Returns:
         One row per (game_idx, player_idx) with team_abbr, is_home, player_status,
         dnp_reason, rotation_rank, seconds and the counting stats.
     """
-    rng = rng_for(seed, "boxscore")
+    rng = era.rng(seed, "boxscore")
     rows = _rostered(games, league, squads)
     rows = _availability(rng, rows, league)
     rows = _rotation(rng, rows)

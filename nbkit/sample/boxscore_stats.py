@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nbkit.sample.reference import per_season, source_season
+
 STAT_COLUMNS = ["field_goals_made", "field_goals_attempted", "three_pointers_made",
                 "three_pointers_attempted", "free_throws_made", "free_throws_attempted",
                 "offensive_rebounds", "defensive_rebounds", "total_rebounds", "assists",
@@ -14,6 +16,7 @@ _TEAM_PER_48 = {"fga": 88.0, "fta": 22.5, "reb": 44.0, "ast": 25.5, "stl": 7.5, 
                 "tov": 13.5, "pf": 19.5}
 _ALL_STAR_FACTOR = {"fga": 1.25, "fta": 0.3, "reb": 1.2, "ast": 1.5, "stl": 0.8, "blk": 0.4,
                     "tov": 0.9, "pf": 0.3}
+# Synthetic seasons take the pace of the real season they copy (reference.source_season).
 _SEASON_PACE = {2021: 0.985, 2022: 1.01, 2023: 1.01, 2024: 1.0}
 
 
@@ -39,7 +42,8 @@ def draw_stats(rng: np.random.Generator, rows: pd.DataFrame, won: np.ndarray,
     minutes = rows["seconds"].to_numpy() / 60.0
     star = (rows["game_type"] == "all_star").to_numpy()
     team = rows["game_idx"].to_numpy() * 2 + rows["is_home"].to_numpy().astype(int)
-    pace = (game_pace[rows["game_idx"].to_numpy()] * rows["season_year"].map(_SEASON_PACE)
+    pace = (game_pace[rows["game_idx"].to_numpy()]
+            * per_season(rows["season_year"], lambda s: _SEASON_PACE[source_season(s)])
             .to_numpy())
     team_minutes = np.bincount(team, weights=minutes)[team] / 240.0
     usage = rows["usage"].to_numpy()

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from nbkit.sample.common import (american_odds, data_hash, date_text, decimal_odds, et_to_utc,
-                                 minutes_after, odds_event_id, rng_for)
+                                 minutes_after, odds_event_id)
 from nbkit.sample.names import last_first
-from nbkit.sample.reference import season_label
+from nbkit.sample.reference import per_season, season_label, source_season
 from nbkit.sample.world import World
 
 _LINE_BOOKS = {"draftkings": ("DraftKings", 0.98), "fanduel": ("FanDuel", 0.96),
@@ -18,11 +18,13 @@ _LINE_BOOKS = {"draftkings": ("DraftKings", 0.98), "fanduel": ("FanDuel", 0.96),
 _POINTS_PER_STRENGTH = 3.2
 _HOME_POINTS = 2.4
 _REPORT_HOURS = (13, 17)  # the 1:30 pm and 5:30 pm ET reports
+# League scoring level per season (synthetic seasons: that of the season they copy).
+_SEASON_TOTALS = {2021: 0.97, 2022: 1.0, 2023: 1.01, 2024: 1.0}
 
 
 def game_lines(world: World, as_of: dt.date) -> pd.DataFrame:
     """odds_api_game_lines: spreads and totals, 2 snapshots, up to 4 books per NBA game."""
-    rng = rng_for(world.seed, "lines:game")
+    rng = world.rng("lines:game")
     g = _nba_games(world, as_of)
     spread, total = _market_view(rng, world, g)
     parts = []
@@ -52,7 +54,7 @@ def game_lines(world: World, as_of: dt.date) -> pd.DataFrame:
 
 def injury_report(world: World, as_of: dt.date) -> pd.DataFrame:
     """nbac_injury_report: two reports per game day listing out and questionable players."""
-    rng = rng_for(world.seed, "lines:injury")
+    rng = world.rng("lines:injury")
     g = _nba_games(world, as_of).set_index("game_idx")
     b = world.box[world.box["game_idx"].isin(g.index)].reset_index(drop=True)
     out_rows = b[b["player_status"] == "inactive"].assign(final="out")
@@ -86,7 +88,8 @@ def _market_view(rng: np.random.Generator, world: World,
 
     margin = (_POINTS_PER_STRENGTH * (strength("home") - strength("away")) + _HOME_POINTS
               + rng.normal(0, 1.5, len(g)))
-    total = 2 * 114.0 * g["season_year"].map({2021: 0.97, 2022: 1.0, 2023: 1.01, 2024: 1.0})
+    total = 2 * 114.0 * per_season(g["season_year"],
+                                   lambda s: _SEASON_TOTALS[source_season(s)])
     total = total.to_numpy() + rng.normal(0, 5.0, len(g))
     return np.round(-margin * 2) / 2, np.round(total * 2) / 2
 

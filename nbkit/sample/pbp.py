@@ -12,11 +12,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from nbkit.sample.common import data_hash, date_text, empty_table, next_morning, rng_for
+from nbkit.sample.common import data_hash, date_text, empty_table, next_morning
+from nbkit.sample.coverage import era_window, scaled_count
+from nbkit.sample.era import REAL
 from nbkit.sample.world import World
 
 PBP_GAMES = 4
-WINDOW = (dt.date(2021, 10, 19), dt.date(2024, 11, 29))
 _PAINT_SHARE = {"G": 0.40, "F": 0.55, "C": 0.78}
 # (box column, event_type, event_action_type, shot_type, made, points)
 _EVENTS = [
@@ -36,16 +37,23 @@ _EVENTS = [
 
 
 def pbp_games(world: World) -> pd.DataFrame:
-    """The few regular-season games of the 675-date window that have play-by-play."""
-    rng = rng_for(world.seed, "pbp:games")
+    """The few regular-season games of the 675-date window that have play-by-play.
+
+    A synthetic era picks among the regular-season games of its whole calendar, as many
+    as the same share of them (~0.1%).
+    """
+    rng = world.rng("pbp:games")
     g = world.games
-    pool = g[(g["game_type"] == "regular_season") & g["game_date"].between(*WINDOW)]
-    return pool.iloc[np.sort(rng.choice(len(pool), PBP_GAMES, replace=False))]
+    regular = g[g["game_type"] == "regular_season"]
+    pool = regular[regular["game_date"].between(*era_window(world.era))]
+    count = PBP_GAMES if not world.era.shift else scaled_count(
+        PBP_GAMES, len(pool), _real_pool_size())
+    return pool.iloc[np.sort(rng.choice(len(pool), count, replace=False))]
 
 
 def play_by_play(world: World, as_of: dt.date) -> pd.DataFrame:
     """nbac_play_by_play rows of the chosen games played on or before as_of."""
-    rng = rng_for(world.seed, "pbp:events")
+    rng = world.rng("pbp:events")
     games = pbp_games(world)
     games = games[games["game_date"] <= as_of]
     if games.empty:
@@ -141,3 +149,10 @@ def _frame(ev: pd.DataFrame, box: pd.DataFrame, game: pd.Series) -> pd.DataFrame
         "source_file_path": "gs://nba-scraped-data/nba-com/play-by-play/"
         + date_text(pd.Series([game["game_date"]])).iloc[0] + "/" + game["game_id"] + ".json",
     })
+
+
+def _real_pool_size() -> int:
+    """Regular-season games of the real 675-date window."""
+    cal = REAL.calendar()
+    return int(((cal["game_type"] == "regular_season")
+                & cal["game_date"].between(*era_window(REAL))).sum())

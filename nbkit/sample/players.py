@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from nbkit.sample import names as name_gen
-from nbkit.sample.common import rng_for
-from nbkit.sample.reference import SEASONS, teams
+from nbkit.sample.era import REAL, Era
+from nbkit.sample.reference import teams
 
 POSITIONS = np.array(["G", "G", "G-F", "F", "F", "F-C", "C"])
 _GROUP = {"G": "G", "G-F": "G", "F": "F", "F-C": "F", "C": "C"}
@@ -49,21 +49,25 @@ class League:
     injuries: pd.DataFrame
 
 
-def build_league(seed: int, season_dates: dict[int, tuple[dt.date, dt.date]]) -> League:
+def build_league(seed: int, season_dates: dict[int, tuple[dt.date, dt.date]],
+                 era: Era = REAL, taken: frozenset[str] = frozenset()) -> League:
     """Create the players, four seasons of rosters and the injury spells.
 
     Args:
         seed: the sample seed.
         season_dates: first and last game date of each season (injury spells fall inside).
+        era: the calendar copy (its seasons, random stream and player id block).
+        taken: player lookups of other eras; this era's players get other names.
     """
-    rng = rng_for(seed, "league")
+    rng = era.rng(seed, "league")
     codes = list(teams()["team_abbr"])
-    people = _Pool(rng)
-    roster: dict[str, list[int]] = {t: people.new_team(SEASONS[0]) for t in codes}
-    free_agents = people.new_players(45, SEASONS[0], rookies=False)
+    seasons = era.seasons
+    people = _Pool(rng, era.first_player_idx, set(taken))
+    roster: dict[str, list[int]] = {t: people.new_team(seasons[0]) for t in codes}
+    free_agents = people.new_players(45, seasons[0], rookies=False)
     rows, ratings = [], []
-    for season in SEASONS:
-        if season != SEASONS[0]:
+    for season in seasons:
+        if season != seasons[0]:
             free_agents = _offseason(rng, people, roster, free_agents, season)
         ratings.append(people.season_ratings(season))
         rows += _roster_rows(roster, season, 0)
@@ -78,17 +82,19 @@ def build_league(seed: int, season_dates: dict[int, tuple[dt.date, dt.date]]) ->
 class _Pool:
     """Mutable registry of players while seasons are simulated (private to this module)."""
 
-    def __init__(self, rng: np.random.Generator) -> None:
+    def __init__(self, rng: np.random.Generator, first_idx: int = 0,
+                 taken: set[str] | None = None) -> None:
         self.rng = rng
+        self.first_idx = first_idx
         self.records: list[dict] = []
         self.skill: dict[int, float] = {}
         self.age: dict[int, int] = {}
-        self.taken: set[str] = set()
+        self.taken: set[str] = taken if taken is not None else set()
 
     def new_players(self, count: int, season: int, rookies: bool,
                     positions: np.ndarray | None = None) -> list[int]:
         rng = self.rng
-        start = len(self.records)
+        start = self.first_idx + len(self.records)
         pos = positions if positions is not None else rng.choice(POSITIONS, count)
         ages = (rng.integers(19, 23, count) if rookies
                 else np.clip(19 + rng.gamma(3.0, 2.4, count), 19, 37).astype(int))

@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nbkit.sample.common import rng_for
+from nbkit.sample.era import REAL, Era
 from nbkit.sample.players import League
 from nbkit.sample.reference import (ALL_STAR_GAME, ALL_STAR_SQUAD_SIZE, RISING_STARS,
-                                    calendar, teams)
+                                    source_season, teams)
 from nbkit.sample.schedule import game_phase, overtime_periods, win_probability
 
 # Round-1 series s (0-3 East, 4-7 West) pairs seeds (1,8), (2,7), (3,6), (4,5).
@@ -27,15 +27,15 @@ _FEEDERS = {2: {0: (0, 3), 1: (1, 2), 2: (4, 7), 3: (5, 6)}, 3: {0: (0, 1), 1: (
 
 
 def postseason(seed: int, league: League, regular: pd.DataFrame,
-               strength: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Play-in, playoff and All-Star games, plus the All-Star squads.
+               strength: pd.DataFrame, era: Era = REAL) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Play-in, playoff and All-Star games of the era, plus the All-Star squads.
 
     Returns:
         (games, squads): games with the columns of ``schedule.regular_season``;
         squads with season_year, team_abbr (squad code), player_idx.
     """
-    rng = rng_for(seed, "postseason")
-    cal = calendar()
+    rng = era.rng(seed, "postseason")
+    cal = era.calendar()
     parts, squads = [], []
     for season in sorted(cal["season_year"].unique()):
         power = strength[(strength["season_year"] == season) & (strength["phase"] == 1)]
@@ -152,13 +152,14 @@ def _squads(rng: np.random.Generator, league: League, season: int) -> pd.DataFra
     on_roster = set(league.rosters.loc[league.rosters["season_year"] == season, "player_idx"])
     rated = rated[rated["player_idx"].isin(on_roster)].merge(
         league.players[["player_idx", "debut_season"]], on="player_idx")
-    sunday = [c for c in ALL_STAR_GAME[season]]
+    sunday = [c for c in ALL_STAR_GAME[source_season(season)]]
     stars = rated.sort_values("skill", ascending=False).head(len(sunday) * ALL_STAR_SQUAD_SIZE)
     young = rated[(rated["debut_season"] >= season - 1)
                   & ~rated["player_idx"].isin(stars["player_idx"])]
     young = young.sort_values("skill", ascending=False).head(4 * ALL_STAR_SQUAD_SIZE)
     rows = _deal(rng, list(stars["player_idx"]), sunday, season)
-    rows += _deal(rng, list(young["player_idx"]), list(RISING_STARS[season]), season)
+    rows += _deal(rng, list(young["player_idx"]), list(RISING_STARS[source_season(season)]),
+                  season)
     return pd.DataFrame(rows, columns=["season_year", "team_abbr", "player_idx"])
 
 
@@ -179,12 +180,12 @@ def _all_star(rng: np.random.Generator, rows: pd.DataFrame, season: int) -> pd.D
     a four-squad tournament (11, 21 semis; 31 final) that includes the Rising Stars winner."""
     rows = rows.copy()
     suffix = rows["game_id"].str[-2:].astype(int)
-    rs = RISING_STARS[season]
+    rs = RISING_STARS[source_season(season)]
     pairs = {4: (rs[0], rs[1]), 5: (rs[2], rs[3])}
     winners = {k: v[int(rng.random() < 0.5)] for k, v in pairs.items()}
     pairs[6] = (winners[4], winners[5])
     winners[6] = pairs[6][int(rng.random() < 0.5)]
-    sunday = ALL_STAR_GAME[season]
+    sunday = ALL_STAR_GAME[source_season(season)]
     if len(sunday) == 2:
         pairs[1] = sunday
         winners[1] = sunday[int(rng.random() < 0.5)]

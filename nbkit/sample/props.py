@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from nbkit.sample.common import (american_odds, data_hash, date_text, decimal_odds,
-                                 empty_table, et_to_utc, minutes_after, odds_event_id, rng_for)
-from nbkit.sample.reference import TRADE_DEADLINES
+                                 empty_table, et_to_utc, minutes_after, odds_event_id)
+from nbkit.sample.reference import per_season, trade_deadline
 from nbkit.sample.world import World
 
 ODDS_API_FROM = dt.date(2023, 5, 3)  # first date of The Odds API's historical player props
@@ -30,7 +30,7 @@ _ROLE_PRIOR = np.array([21.0, 18.0, 15.5, 13.5, 12.0, 10.0, 8.5, 7.0, 6.0, 5.0])
 
 def prop_candidates(world: World, as_of: dt.date) -> pd.DataFrame:
     """Active players of final games with their pre-game scoring base and consensus line."""
-    rng = rng_for(world.seed, "props:lines")
+    rng = world.rng("props:lines")
     box = world.box[world.box["player_status"] == "active"].sort_values(
         ["player_idx", "game_date", "game_idx"])
     keys = [box["player_idx"], box["season_year"]]
@@ -50,9 +50,14 @@ def prop_candidates(world: World, as_of: dt.date) -> pd.DataFrame:
 
 
 def odds_api_props(world: World, cands: pd.DataFrame) -> pd.DataFrame:
-    """odds_api_player_points_props: NBA games from 2023-05-03 on, 2 snapshots per game."""
-    rng = rng_for(world.seed, "props:odds_api")
-    c = cands[(cands["game_date"] >= ODDS_API_FROM) & (cands["game_type"] != "all_star")]
+    """odds_api_player_points_props: NBA games from 2023-05-03 on, 2 snapshots per game.
+
+    A synthetic era has props where the real season it copies has them: from 2023-05-03
+    moved back by the era's shift.
+    """
+    rng = world.rng("props:odds_api")
+    since = world.era.back(ODDS_API_FROM)
+    c = cands[(cands["game_date"] >= since) & (cands["game_type"] != "all_star")]
     keep = rng.random(len(c)) < _ODDS_RANK_P[np.minimum(c["rotation_rank"], 9) - 1]
     c = c[keep].reset_index(drop=True)
     if c.empty:  # as-of date before The Odds API's historical props begin
@@ -90,11 +95,11 @@ def odds_api_props(world: World, cands: pd.DataFrame) -> pd.DataFrame:
 def bettingpros_props(world: World, cands: pd.DataFrame,
                       missing: list[dt.date]) -> pd.DataFrame:
     """bettingpros_player_points_props: over and under rows per player x book, no game_id."""
-    rng = rng_for(world.seed, "props:bettingpros")
+    rng = world.rng("props:bettingpros")
     c = cands[~cands["game_date"].isin(missing)]
     keep = rng.random(len(c)) < _BP_RANK_P[np.minimum(c["rotation_rank"], 10) - 1]
     rows = _expand(rng, c[keep].reset_index(drop=True), {k: v[1] for k, v in _BP_BOOKS.items()})
-    rows = _bp_offers(rng, _bp_teams(world, rows))
+    rows = _bp_offers(rng, _bp_teams(world, rows), world.era.first_game_idx)
     over_p = 0.5 + rng.normal(0, 0.025, len(rows))
     sides = pd.concat([rows.assign(bet_side="over", odds_american=american_odds(over_p * 1.045)),
                        rows.assign(bet_side="under",
@@ -103,10 +108,15 @@ def bettingpros_props(world: World, cands: pd.DataFrame,
     return _bp_frame(rng, sides)
 
 
-def _bp_offers(rng: np.random.Generator, rows: pd.DataFrame) -> pd.DataFrame:
-    """Ids, opening line and activity of each player x book offer (shared by both sides)."""
+def _bp_offers(rng: np.random.Generator, rows: pd.DataFrame,
+               first_game_idx: int = 0) -> pd.DataFrame:
+    """Ids, opening line and activity of each player x book offer (shared by both sides).
+
+    ``first_game_idx`` (the era's game block) keeps event ids unique across eras; player
+    ids already are (each era has its own block of player_idx).
+    """
     book_id = rows["book"].map({k: v[0] for k, v in _BP_BOOKS.items()})
-    bp_event = 20000 + rows["game_idx"]
+    bp_event = 20000 + first_game_idx + rows["game_idx"]
     bp_player = 100000 + rows["player_idx"] * 3
     offer = bp_event.astype(str) + "-" + bp_player.astype(str)
     return rows.assign(
@@ -175,7 +185,7 @@ def _game_offset(rng: np.random.Generator, game: pd.Series, low: int,
 def _bp_teams(world: World, rows: pd.DataFrame) -> pd.DataFrame:
     """BettingPros' own team label: the NBA team, stale for 3 days after a trade."""
     old = _team_in_phase(world, rows, 0)
-    deadline = rows["season_year"].map(TRADE_DEADLINES)
+    deadline = per_season(rows["season_year"], trade_deadline)
     star = rows["game_type"] == "all_star"
     stale = ((rows["phase"] == 1) & (rows["game_date"] <= deadline + dt.timedelta(days=3))
              & old.notna() & (old != rows["team_abbr"]) & ~star).to_numpy()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Callable
 
 import pandas as pd
 
@@ -131,3 +132,38 @@ def calendar() -> pd.DataFrame:
 def season_label(season_year: int) -> str:
     """``2023`` -> ``"2023-24"``."""
     return f"{season_year}-{(season_year + 1) % 100:02d}"
+
+
+def source_season(season_year: int) -> int:
+    """The real season a season copies: itself for 2021-2024, else the one 4k years later.
+
+    Synthetic seasons (``nbkit.sample.era``) are the real ones moved back by multiples of
+    4 years, so every table keyed on the season (trade deadline, pace, All-Star squads...)
+    reads the value of the real season a synthetic one copies.
+
+    Example:
+        >>> source_season(2023), source_season(2017), source_season(2020), source_season(2009)
+        (2023, 2021, 2024, 2021)
+    """
+    return SEASONS[0] + (season_year - SEASONS[0]) % len(SEASONS)
+
+
+def shift_date(day: dt.date, years: int) -> dt.date:
+    """``day`` moved back by ``years`` (a multiple of 4, so Feb 29 stays valid after 1900).
+
+    Example:
+        >>> shift_date(dt.date(2024, 2, 29), 4)
+        datetime.date(2020, 2, 29)
+    """
+    return day.replace(year=day.year - years)
+
+
+def trade_deadline(season_year: int) -> dt.date:
+    """The trade deadline of a season: the real one, or its source season's moved back."""
+    source = source_season(season_year)
+    return shift_date(TRADE_DEADLINES[source], source - season_year)
+
+
+def per_season(seasons: pd.Series, value: Callable[[int], object]) -> pd.Series:
+    """``value(season_year)`` for each row, computed once per distinct season."""
+    return seasons.map({s: value(int(s)) for s in pd.unique(seasons)})

@@ -14,23 +14,23 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from nbkit.sample.common import rng_for
+from nbkit.sample.era import REAL, Era
 from nbkit.sample.players import League
-from nbkit.sample.reference import TRADE_DEADLINES, calendar, teams
+from nbkit.sample.reference import per_season, teams, trade_deadline
 
 HOME_EDGE = 0.22      # logit of the home-court advantage (~55% home wins)
 STRENGTH_SLOPE = 0.5  # logit per standard deviation of team strength
 OT_SHARE = 0.06
 
 
-def regular_season(seed: int, league: League) -> pd.DataFrame:
+def regular_season(seed: int, league: League, era: Era = REAL) -> pd.DataFrame:
     """Regular-season games with away/home tricodes and a designated winner.
 
-    Returns one row per calendar regular-season game: game_id, game_date, season_year,
-    game_type, away, home, winner, phase, ot_periods.
+    Returns one row per calendar regular-season game of the era: game_id, game_date,
+    season_year, game_type, away, home, winner, phase, ot_periods.
     """
-    rng = rng_for(seed, "schedule")
-    cal = calendar()
+    rng = era.rng(seed, "schedule")
+    cal = era.calendar()
     games = cal[cal["game_type"] == "regular_season"].copy()
     codes = np.array(teams()["team_abbr"])
     parts = []
@@ -49,7 +49,7 @@ def regular_season(seed: int, league: League) -> pd.DataFrame:
 
 def game_phase(games: pd.DataFrame) -> np.ndarray:
     """0 before (and on) the season's trade deadline, 1 after it."""
-    deadline = games["season_year"].map(TRADE_DEADLINES)
+    deadline = per_season(games["season_year"], trade_deadline)
     return (games["game_date"] > deadline).to_numpy().astype("int64")
 
 
@@ -151,9 +151,9 @@ def _pair_targets(codes: np.ndarray) -> np.ndarray:
     return target
 
 
-def season_bounds() -> dict[int, tuple[dt.date, dt.date]]:
-    """First and last calendar game date of each season."""
-    cal = calendar()
+def season_bounds(era: Era = REAL) -> dict[int, tuple[dt.date, dt.date]]:
+    """First and last calendar game date of each season of the era."""
+    cal = era.calendar()
     grouped = cal.groupby("season_year")["game_date"]
     return {int(s): (lo, hi) for s, lo, hi in zip(grouped.min().index, grouped.min(),
                                                   grouped.max())}

@@ -7,9 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from nbkit.sample.common import (as_datetime, data_hash, date_text, gcs_path, next_morning,
-                                 rng_for)
-from nbkit.sample.reference import season_label, teams
+from nbkit.sample.common import as_datetime, data_hash, date_text, gcs_path, next_morning
+from nbkit.sample.reference import per_season, season_label, teams
 from nbkit.sample.world import World
 
 # ESPN's own team ids (stable since 2008).
@@ -18,8 +17,10 @@ _ESPN_IDS = {"ATL": 1, "BOS": 2, "NOP": 3, "CHI": 4, "CLE": 5, "DAL": 6, "DEN": 
              "MIN": 16, "BKN": 17, "NYK": 18, "ORL": 19, "PHI": 20, "PHX": 21, "POR": 22,
              "SAC": 23, "SAS": 24, "OKC": 25, "UTA": 26, "WAS": 27, "TOR": 28, "MEM": 29,
              "CHA": 30}
-# First ESPN event id of each season (invented, in ESPN's 4013...-4017... range).
+# First ESPN event id of each season (invented, in ESPN's 4013...-4017... range). Earlier
+# (synthetic) seasons count back 100,000 ids a season, under the 2021-22 base.
 _ESPN_EVENT_BASE = {2021: 401360000, 2022: 401468000, 2023: 401584000, 2024: 401704000}
+_ESPN_IDS_PER_SEASON = 100_000
 _UTC_OFFSET = {"America/New_York": -5, "America/Toronto": -5, "America/Chicago": -6,
                "America/Denver": -7, "America/Phoenix": -7, "America/Los_Angeles": -8}
 _BUILT = pd.Timestamp("2021-10-01 12:00:00", tz="UTC")
@@ -27,7 +28,7 @@ _BUILT = pd.Timestamp("2021-10-01 12:00:00", tz="UTC")
 
 def espn_scoreboard(world: World, as_of: dt.date) -> pd.DataFrame:
     """espn_scoreboard: one row per final NBA game (All-Star exhibitions excluded)."""
-    rng = rng_for(world.seed, "table:espn")
+    rng = world.rng("table:espn")
     g = world.games[(world.games["game_date"] <= as_of)
                     & (world.games["game_type"] != "all_star")].reset_index(drop=True)
     scores = world.box.groupby(["game_idx", "is_home"])["points"].sum().unstack()
@@ -37,7 +38,7 @@ def espn_scoreboard(world: World, as_of: dt.date) -> pd.DataFrame:
     order = g.groupby("season_year").cumcount()
     out = pd.DataFrame({
         "game_id": g["system_game_id"],
-        "espn_game_id": (g["season_year"].map(_ESPN_EVENT_BASE) + order + 1).astype(str),
+        "espn_game_id": (per_season(g["season_year"], _espn_event_base) + order + 1).astype(str),
         "game_date": g["game_date"], "season_year": g["season_year"],
         "home_team_abbr": g["home"], "away_team_abbr": g["away"],
         "home_team_name": g["home_full_name"], "away_team_name": g["away_full_name"],
@@ -61,6 +62,13 @@ def espn_scoreboard(world: World, as_of: dt.date) -> pd.DataFrame:
     out["data_hash"] = data_hash(out, ["game_id", "game_status", "home_team_score",
                                        "away_team_score", "home_team_abbr", "away_team_abbr"])
     return out
+
+
+def _espn_event_base(season_year: int) -> int:
+    first = min(_ESPN_EVENT_BASE)
+    return _ESPN_EVENT_BASE.get(season_year,
+                                _ESPN_EVENT_BASE[first]
+                                - (first - season_year) * _ESPN_IDS_PER_SEASON)
 
 
 def players_registry(world: World, gamebook: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +98,7 @@ def players_registry(world: World, gamebook: pd.DataFrame) -> pd.DataFrame:
     reg["gamebook_update_count"] = reg["total_appearances"]
     reg["roster_update_count"] = 0
     reg["created_by"] = "nbkit_sample"
-    rng = rng_for(world.seed, "table:registry")
+    rng = world.rng("table:registry")
     reg["created_at"] = next_morning(reg["first_seen"], rng)
     reg["processed_at"] = next_morning(reg["last_seen"], rng)
     for col in ("first_game_date", "last_game_date"):

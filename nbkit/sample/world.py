@@ -2,6 +2,7 @@
 
 The simulation always covers the whole calendar (2021-10-19..2025-06-22) so the data of
 any date is the same whatever the as-of date; tables are cut at the as-of date later.
+A synthetic era (``era.py``) is simulated the same way on its moved copy of the calendar.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from nbkit.sample.boxscore import appearances
-from nbkit.sample.common import rng_for, system_game_id
+from nbkit.sample.common import system_game_id
+from nbkit.sample.era import REAL, Era
 from nbkit.sample.players import League, build_league
 from nbkit.sample.postseason import postseason
 from nbkit.sample.reference import ALL_STAR_SQUADS, teams
@@ -32,6 +34,7 @@ class World:
         squads: All-Star squads (season_year, team_abbr, player_idx).
         box: one row per rostered player per game (see ``boxscore.appearances``).
         strength: team strength per (season_year, phase, team_abbr).
+        era: the calendar copy simulated (``era.REAL`` for the real seasons).
     """
 
     seed: int
@@ -40,21 +43,32 @@ class World:
     squads: pd.DataFrame
     box: pd.DataFrame
     strength: pd.DataFrame
+    era: Era = REAL
+
+    def rng(self, stream: str) -> np.random.Generator:
+        """The random stream of a component in this world's era."""
+        return self.era.rng(self.seed, stream)
 
 
-def simulate(seed: int) -> World:
-    """Simulate the league for ``seed`` (deterministic)."""
-    league = build_league(seed, season_bounds())
+def simulate(seed: int, era: Era = REAL, taken: frozenset[str] = frozenset()) -> World:
+    """Simulate the league for ``seed`` (deterministic) on the era's calendar.
+
+    Args:
+        seed: the sample seed.
+        era: which copy of the calendar (default: the real seasons).
+        taken: player lookups of other eras, never reused for this era's players.
+    """
+    league = build_league(seed, season_bounds(era), era, taken)
     strength = team_strength(league)
-    regular = regular_season(seed, league)
-    post, squads = postseason(seed, league, regular, strength)
+    regular = regular_season(seed, league, era)
+    post, squads = postseason(seed, league, regular, strength, era)
     games = pd.concat([regular, post], ignore_index=True)
     games = games.sort_values(["game_date", "game_id"], kind="stable").reset_index(drop=True)
     games["game_idx"] = np.arange(len(games))
     games["system_game_id"] = system_game_id(games["game_date"], games["away"], games["home"])
-    games = _team_names(add_tipoff(rng_for(seed, "tipoff"), games))
-    box = appearances(seed, games, league, squads)
-    return World(seed, league, games, squads, box, strength)
+    games = _team_names(add_tipoff(era.rng(seed, "tipoff"), games))
+    box = appearances(seed, games, league, squads, era)
+    return World(seed, league, games, squads, box, strength, era)
 
 
 def _team_names(games: pd.DataFrame) -> pd.DataFrame:

@@ -6,21 +6,25 @@ import datetime as dt
 from typing import TYPE_CHECKING, Callable
 
 from nbkit import schema
+from nbkit.sample.era import MAX_SYNTHETIC_SEASONS, synthetic_eras
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from nbkit.warehouse import Warehouse
 
-# Every date a sample row can carry; replacing all of them removes rows of an earlier build
-# (another seed, a later as-of date) even on dates the new build leaves empty.
+# Every date a sample row of the real seasons can carry; replacing all of them (and the
+# dates of the most synthetic seasons a build can add) removes rows of an earlier build
+# (another seed, a later as-of date, other synthetic seasons) even on dates the new build
+# leaves empty.
 SPAN = (dt.date(2021, 10, 1), dt.date(2025, 6, 30))
 
 
 def write_tables(warehouse: Warehouse, frames: dict[str, pd.DataFrame],
                  progress: Callable[[str], None]) -> dict[str, int]:
     """Write each frame into its table; return rows written per table."""
-    dates = [SPAN[0] + dt.timedelta(days=i) for i in range((SPAN[1] - SPAN[0]).days + 1)]
+    first = synthetic_eras(MAX_SYNTHETIC_SEASONS)[-1][0].back(SPAN[0])
+    dates = [first + dt.timedelta(days=i) for i in range((SPAN[1] - first).days + 1)]
     counts = {}
     for table_id, frame in frames.items():
         table = schema.get_table(table_id)

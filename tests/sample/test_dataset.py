@@ -32,8 +32,8 @@ RAW_DDL = Path(schema.DDL_DIR) / "nba_raw.sql"
 
 
 @pytest.fixture(scope="module")
-def frames():
-    return generate_raw(7, DEFAULT_AS_OF)
+def frames(default_frames):
+    return default_frames
 
 
 @pytest.fixture(scope="module")
