@@ -69,8 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only Phase 2 raw data (skip the operators' Phase 3 starting state)")
 
     sql = sub.add_parser("sql", parents=[common], help="run BigQuery SQL, print the result")
-    sql.add_argument("query", help="BigQuery Standard SQL")
+    sql.add_argument("query", nargs="?", help="BigQuery Standard SQL")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--show", metavar="PROCESSOR",
+                     help="print a processor's SQL as sent to BigQuery (fragments included); "
+                          "runs nothing")
 
     selection = argparse.ArgumentParser(add_help=False)
     selection.add_argument("--season", help="season label, e.g. 2023-24")
@@ -214,8 +217,17 @@ def _progress(message: str) -> None:
 
 
 def _cmd_sql(args) -> int:
+    from nbkit.errors import ParamsError
     from nbkit.warehouse.sql import parse_bigquery
 
+    if args.show:
+        from nbkit.processors import registry
+
+        print(registry.get_or_raise(args.show).sql_text())
+        return 0
+    if not args.query:
+        raise ParamsError("No SQL given", "pass a query, e.g. nbkit sql 'SELECT 1', "
+                          "or --show PROCESSOR to print a processor's SQL")
     parse_bigquery(args.query)  # bad SQL fails here, before the warehouse is touched
     with _open(args, read_only=True) as wh:
         frame = wh.query(args.query)

@@ -32,6 +32,10 @@ class BudgetExceededError(NbkitError):
     """Raised before anything runs when a plan's estimated bytes exceed max_bytes_billed."""
 
 
+class DryRunRefusedError(NbkitError):
+    """Raised before anything runs when BigQuery refuses a processor's SQL in a dry run."""
+
+
 def row_bytes(table_id: str) -> int:
     """Estimated bytes per row from column types (BigQuery logical sizes; strings ~20 B)."""
     total = 0
@@ -151,5 +155,12 @@ def _dry_run(warehouse: Warehouse, proc, dates: list[dt.date]) -> int | None:
         return None
     try:
         return dry(proc.sql_text(), {"dates": dates})
-    except NbkitError:
+    except NbkitError as err:
+        # A refused statement (bad SQL, no partition filter on a table that requires one)
+        # would fail the same way mid-run: say so now, before anything is written.
+        if type(err.__cause__).__name__ == "BadRequest":
+            raise DryRunRefusedError(
+                f"BigQuery refused {proc.NAME}'s SQL in a dry run: {err.problem}; "
+                f"nothing was run",
+                f"fix {proc.SQL_FILE} (see `nbkit sql --show {proc.NAME}`), then rerun") from err
         return None

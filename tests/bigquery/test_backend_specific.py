@@ -319,3 +319,27 @@ def test_missing_table_error_names_table_and_fix(bigquery_warehouse):
                                  f"game_date = @d", {"d": dt.date(2024, 1, 1)})
     assert info.value.table == "nba_raw.no_such_table"
     assert "Fix:" in str(info.value)
+
+
+def test_sql_refused_in_dry_run_stops_the_plan_naming_the_processor(bigquery_warehouse):
+    """A statement BigQuery refuses (here an unknown column) is reported by the estimate,
+    before the run writes anything, not by the first failing job mid-run."""
+    from nbkit import cost
+    from nbkit.plan import Plan, Task
+    from tests.engine.toys import ToyTeamRows, toy_registry
+
+    class BadSql(ToyTeamRows):
+        NAME, RUN_HISTORY_NAME, SQL_FILE = "bad_sql", "BadSqlProcessor", "bad_sql.sql"
+
+        @classmethod
+        def sql_text(cls) -> str:
+            return ("SELECT no_such_column FROM `nba-props-platform.nba_raw.nbac_schedule` "
+                    "WHERE game_date IN UNNEST(@dates)")
+
+    bigquery_warehouse.init_schema()
+    plan = Plan((Task("bad_sql", 3, dt.date(2023, 11, 1), "run", "missing"),))
+    with pytest.raises(cost.DryRunRefusedError) as refused:
+        cost.estimate(bigquery_warehouse, plan, toy_registry(BadSql))
+    message = str(refused.value)
+    assert "bad_sql" in message and "nothing was run" in message
+    assert "nbkit sql --show bad_sql" in message
