@@ -58,8 +58,8 @@ test: install bqemu  ## run the test suite, the contract suite on DuckDB and on 
 lab: install  ## JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
-bench: install  ## benchmarks; prints a table and saves bench/results/*.json
-	$(BIN)/python bench/run.py
+bench: install bqemu  ## benchmarks; prints a table and saves bench/results/latest.json
+	NBKIT_BQEMU_VENV=$(BQEMU_VENV) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) warehouse reports/runs reports/index.html
