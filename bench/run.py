@@ -81,19 +81,25 @@ def main() -> int:
             results["rerun_status"] = again.status
             _gap_and_gate_times(wh, results)
             shutil.copy(path, work / "per_date.duckdb")
-        _per_date(work / "per_date.duckdb", args.per_date_sample, results)
-        scaling.measure(results, work)
-        _notebook_overhead(path, work, results)
-        if not args.skip_demo:
-            _demo_memory(work, results)
-        if not args.skip_bigquery:
-            bq_jobs.measure(results)
         results["peak_rss_mib"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        stages = [("per_date", lambda: _per_date(work / "per_date.duckdb",
+                                                 args.per_date_sample, results)),
+                  ("scaling", lambda: scaling.measure(results, work)),
+                  ("notebook", lambda: _notebook_overhead(path, work, results))]
+        if not args.skip_demo:
+            stages.append(("demo", lambda: _demo_memory(work, results)))
+        if not args.skip_bigquery:
+            stages.append(("bq_jobs", lambda: bq_jobs.measure(results)))
+        for name, stage in stages:  # one failing stage must not lose the others' figures
+            try:
+                stage()
+            except Exception as err:  # noqa: BLE001 - recorded in the results and printed
+                results[f"{name}_error"] = f"{type(err).__name__}: {err}"[:500]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _report(results, Path(args.out))
-    return 0
+        _report(results, Path(args.out))
+    return 1 if any(k.endswith("_error") for k in results) else 0
 
 
 def _gap_and_gate_times(wh, results: dict) -> None:

@@ -17,7 +17,8 @@ class _Parser(argparse.ArgumentParser):
     """Argument errors as one line that names the fix."""
 
     def error(self, message: str) -> None:  # noqa: D102 - argparse hook
-        sys.stderr.write(f"nbkit: error: {message}. Fix: see `{self.prog} --help`\n")
+        fix = "" if "Fix:" in message else f". Fix: see `{self.prog} --help`"
+        sys.stderr.write(f"nbkit: error: {message}{fix}\n")
         sys.exit(2)
 
 
@@ -25,6 +26,19 @@ def _date_arg(name: str):
     def convert(value: str):
         try:
             return parse_date(value, name)
+        except NbkitError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    return convert
+
+
+def _count_arg(name: str):
+    def convert(value: str) -> int:
+        from nbkit.sample import check_synthetic_seasons
+
+        try:
+            return check_synthetic_seasons(int(value))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} {value!r} is not a whole number") from None
         except NbkitError as err:
             raise argparse.ArgumentTypeError(str(err)) from None
     return convert
@@ -67,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="last final game date (default 2024-11-29)")
     sample.add_argument("--raw-only", action="store_true",
                         help="only Phase 2 raw data (skip the operators' Phase 3 starting state)")
+    sample.add_argument("--synthetic-seasons", type=_count_arg("--synthetic-seasons"), default=0,
+                        help="extra seasons before 2021-22, copies of the real ones 4k years "
+                             "earlier (for scale tests; default 0)")
 
     sql = sub.add_parser("sql", parents=[common], help="run BigQuery SQL, print the result")
     sql.add_argument("query", nargs="?", help="BigQuery Standard SQL")
@@ -195,7 +212,8 @@ def _cmd_sample(args) -> int:
     started = time.monotonic()
     with _open(args) as wh:
         wh.init_schema()
-        counts = build_sample(wh, seed=args.seed, as_of=as_of, progress=_progress)
+        counts = build_sample(wh, seed=args.seed, as_of=as_of, progress=_progress,
+                              synthetic_seasons=args.synthetic_seasons)
         total = sum(counts.values())
         print(f"Raw data: {total:,} rows in {len(counts)} tables (seed {args.seed}, "
               f"as of {as_of}) in {time.monotonic() - started:.1f} s.")

@@ -36,6 +36,22 @@ class ConfigError(NbkitError):
 class ParamsError(NbkitError):
     """Raised when a user-supplied parameter (date, season, seed...) is invalid."""
 
+    @classmethod
+    def collected(cls, subject: str, problems: list[str]) -> ParamsError:
+        """One error for every problem found (each ``"what. Fix: how"``), so a user fixes
+        them all in one go; a single problem stays as it was, with its own fix.
+
+        Example:
+            >>> print(ParamsError.collected("the dates", ["start is late. Fix: swap them"]))
+            start is late. Fix: swap them
+        """
+        if len(problems) == 1:
+            problem, _, fix = problems[0].partition(" Fix: ")
+            return cls(problem.rstrip(".") if fix else problem, fix)
+        return cls(f"{len(problems)} problem(s) with {subject}: "
+                   + " | ".join(p.rstrip(".") for p in problems),
+                   "correct each value as its own Fix says, then run again")
+
 
 class SchemaError(NbkitError):
     """Raised by the schema registry for unknown tables or malformed DDL."""

@@ -258,12 +258,13 @@ class _Runner:
 
     def _run_chunk(self, proc, dates: list[dt.date]) -> None:
         with self.wh.job_context(self._labels(proc), self.opt.max_bytes_billed) as jobs:
-            self._run_chunk_jobs(proc, dates)
+            self._run_chunk_jobs(proc, dates, jobs)
         with self.lock:
             self.bytes_billed += jobs["bytes_billed"]
 
-    def _run_chunk_jobs(self, proc, dates: list[dt.date]) -> None:
+    def _run_chunk_jobs(self, proc, dates: list[dt.date], jobs: dict) -> None:
         began = _now()
+        mark = (len(jobs["job_ids"]), jobs["bytes_billed"])  # this (sub-)chunk's jobs follow
         try:
             self._attempt(proc, dates)
         except Exception as err:  # noqa: BLE001 - isolated below, recorded as the date's failure
@@ -271,12 +272,13 @@ class _Runner:
                 half = len(dates) // 2
                 log.warning("%s failed on %d dates; splitting to isolate: %s", proc.NAME,
                             len(dates), err)
-                self._run_chunk_jobs(proc, dates[:half])
-                self._run_chunk_jobs(proc, dates[half:])
+                self._run_chunk_jobs(proc, dates[:half], jobs)
+                self._run_chunk_jobs(proc, dates[half:], jobs)
                 return
             self._fail(proc, dates[0], began, err)
             return
-        self._verify(proc, dates, began)
+        self._verify(proc, dates, began, tuple(jobs["job_ids"][mark[0]:]),
+                     jobs["bytes_billed"] - mark[1])
 
     def _attempt(self, proc, dates):
         for attempt in range(self.opt.retries + 1):
@@ -294,7 +296,7 @@ class _Runner:
                                    f"error, attempt {attempt + 2}: {err.problem[:120]}")
                 time.sleep(delay)
 
-    def _verify(self, proc, dates, began) -> None:
+    def _verify(self, proc, dates, began, job_ids: tuple[str, ...], bytes_billed: int) -> None:
         counts = gaps.verify_counts(self.wh, proc, dates).set_index("data_date")
         finished = _now()
         outcomes = []
@@ -312,7 +314,8 @@ class _Runner:
             outcomes.append(Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE,
                                     proc.TARGET_TABLE, day, "success" if ok else "partial",
                                     proc.code_version(), began, finished, rows, want,
-                                    error=error, chunk_dates=len(dates)))
+                                    error=error, chunk_dates=len(dates), job_ids=job_ids,
+                                    chunk_bytes_billed=bytes_billed))
         seconds = (finished - began).total_seconds()
         self.rates[proc.NAME] = seconds / max(len(dates), 1)
         bad = [o for o in outcomes if o.status != "success"]

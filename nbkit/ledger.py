@@ -61,6 +61,8 @@ class Outcome:
     error: str | None = None
     attempt: int = 1
     chunk_dates: int = 1
+    job_ids: tuple[str, ...] = ()    # the warehouse jobs that computed this date's chunk
+    chunk_bytes_billed: int = 0      # what those jobs billed, for the whole chunk
 
 
 @dataclass
@@ -324,7 +326,8 @@ def _history_row(run_id: str, o: Outcome, trigger: str) -> dict:
         "errors": json.dumps(errors) if errors else None,
         "summary": json.dumps({"code_version": o.code_version, "expected_rows": o.expected_rows,
                                "rows": o.rows, "chunk_dates": o.chunk_dates,
-                               "processor": o.processor}),
+                               "processor": o.processor, "job_ids": list(o.job_ids),
+                               "chunk_bytes_billed": o.chunk_bytes_billed}),
         "data_date": o.data_date, "started_at": o.started_at, "processed_at": o.finished_at,
         "phase": PHASE_NAMES.get(o.phase, f"phase_{o.phase}"), "output_table": table,
         "output_dataset": dataset, "trigger_source": trigger,

@@ -144,9 +144,7 @@ def make_request(season=None, start_date=None, end_date=None, dates=None, phases
     if start and end and start > end:
         problems.append(f"start_date {start} is after end_date {end}. Fix: swap them")
     if problems:
-        raise ParamsError(f"{len(problems)} problem(s) with the backfill parameters: "
-                          + " | ".join(p.rstrip(".") for p in problems),
-                          "correct the parameters above and run again")
+        raise ParamsError.collected("the backfill parameters", problems)
     return PlanRequest(season_year, start, end, date_list or (), phase_list, names, include_list)
 
 

@@ -70,9 +70,7 @@ def validate(notebook: str, params: dict) -> dict:
     if not problems:
         problems += _cross_checks(notebook, out)
     if problems:
-        raise ParamsError(f"{len(problems)} problem(s) with the parameters of {notebook}: "
-                          + " | ".join(p.rstrip(".") for p in problems),
-                          "correct each value as its own Fix says, then run again")
+        raise ParamsError.collected(f"the parameters of {notebook}", problems)
     return out
 
 

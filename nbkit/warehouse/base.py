@@ -60,12 +60,12 @@ class Warehouse(ABC):
                     max_bytes_billed: int | None = None):
         """Labels and a byte budget for every job this thread runs inside the block.
 
-        Yields a dict whose ``bytes_billed`` and ``jobs`` the backend accumulates
-        (BigQuery reports billed bytes; the embedded warehouse bills nothing).
+        Yields a dict whose ``bytes_billed``, ``jobs`` and ``job_ids`` the backend
+        accumulates (BigQuery reports billed bytes; the embedded warehouse bills nothing).
         """
         previous = getattr(self._jobs, "context", None)
         context = {"labels": _clean_labels(labels or {}), "max_bytes_billed": max_bytes_billed,
-                   "bytes_billed": 0, "jobs": 0}
+                   "bytes_billed": 0, "jobs": 0, "job_ids": []}
         self._jobs.context = context
         try:
             yield context

@@ -139,6 +139,7 @@ class BigQueryWarehouse(Warehouse):
             settings = self._job_settings()
             if settings is not None:
                 settings["jobs"] += 1
+                settings["job_ids"].append(job.job_id)
                 settings["bytes_billed"] += int(getattr(job, "total_bytes_billed", 0) or 0)
         return job
 

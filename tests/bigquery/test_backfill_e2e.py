@@ -174,6 +174,10 @@ def test_ledger_records_every_processor_and_date(backfill):
         assert (rows["cloud_run_revision"] == proc.code_version()).all(), proc.NAME
         summaries = [json.loads(s) if isinstance(s, str) else s for s in rows["summary"]]
         assert {s["code_version"] for s in summaries} == {proc.code_version()}
+        # the job(s) that computed the chunk, and what they billed (the emulator bills 0)
+        assert {len(s["job_ids"]) for s in summaries} <= {1, 2}, proc.NAME
+        assert len({tuple(s["job_ids"]) for s in summaries}) == 1, proc.NAME  # one chunk
+        assert all(s["chunk_bytes_billed"] == 0 for s in summaries), proc.NAME
     run = backfill.run_row
     assert run["status"] == "success" and run["backend"] == "bigquery"
     assert run["tasks_succeeded"] == len(backfill.run.outcomes)
