@@ -126,8 +126,27 @@ def build_sample(warehouse: Warehouse, seed: int = 7, as_of: dt.date = DEFAULT_A
     frames = generate_raw(seed, as_of, say, synthetic_seasons)
     say(f"generated {sum(len(f) for f in frames.values()):,} rows in "
         f"{time.monotonic() - started:.1f} s; writing")
+    _return_freed_memory()
     warehouse.init_schema()
     counts = write_tables(warehouse, frames, say)
     log.info("sample built: seed %s, as_of %s, %s synthetic seasons, %s rows", seed, as_of,
              synthetic_seasons, sum(counts.values()))
     return counts
+
+
+def _return_freed_memory() -> None:
+    """Hand the generator's freed heap back to the operating system before writing.
+
+    DuckDB allocates with its own allocator, which cannot reuse pages glibc keeps after
+    the generator's temporaries are freed; without this, writing the first large table
+    added ~200 MiB on top of the generation peak (1.55-1.65 GiB instead of ~1.39 GiB for
+    the default sample, measured with /proc/self/statm sampling).
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
