@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--bigquery-project", dest="bigquery_project",
                         help="BigQuery project id every table is qualified with "
                         "(default: $NBKIT_BIGQUERY_PROJECT, the project file, the bigquery:// "
-                        "URL's project, else nba-props-platform)")
+                        "URL's project, else the production project)")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

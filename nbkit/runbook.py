@@ -380,13 +380,12 @@ def _convert(value, default):
 
 
 def _absolute_warehouse(value) -> str:
-    from nbkit.config import parse_warehouse_url, resolve_warehouse_url
+    from nbkit.config import resolve_warehouse
 
-    url = resolve_warehouse_url(value or None)
-    kind, target = parse_warehouse_url(url)
-    if kind != "duckdb" or target == ":memory:":
-        return url
-    path = Path(target).expanduser().resolve()
+    where = resolve_warehouse(value or None)
+    if where.kind != "duckdb" or where.target == ":memory:":
+        return where.url
+    path = Path(where.target).expanduser().resolve()
     if not path.exists():
         raise NotebookRunError(f"No warehouse at {path}",
                                "run `nbkit sample-data` first, or pass -p warehouse PATH")

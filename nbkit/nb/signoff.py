@@ -30,12 +30,12 @@ DAILY_SQL = """
 SELECT game_date AS day, COUNT(*) AS pgs_rows,
        100 * COUNTIF(minutes_played IS NULL) / COUNT(*) AS minutes_null_pct,
        AVG(points) AS avg_points
-FROM `nba-props-platform.nba_analytics.player_game_summary`
+FROM `nba_analytics.player_game_summary`
 WHERE game_date BETWEEN @start AND @end GROUP BY 1 ORDER BY 1"""
 
 SPOT_SQL = """
 SELECT game_date, player_full_name, player_lookup, team_abbr, points, minutes_played
-FROM `nba-props-platform.nba_analytics.player_game_summary`
+FROM `nba_analytics.player_game_summary`
 WHERE game_date IN UNNEST(@dates)
 QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date ORDER BY points DESC, player_lookup) <= 5
 ORDER BY game_date, points DESC, player_lookup"""

@@ -62,19 +62,21 @@ def parameter_names(tree: exp.Expression) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=2048)
-def to_duckdb(sql: str, catalog: str, project: str) -> tuple[Statement, ...]:
+def to_duckdb(sql: str, catalog: str, project: str,
+              datasets: tuple[tuple[str, str], ...] = ()) -> tuple[Statement, ...]:
     """Translate BigQuery SQL to DuckDB statements; cached by SQL text.
 
     Args:
         sql: one or more BigQuery statements separated by semicolons.
         catalog: the DuckDB catalog that stands in for every BigQuery project.
         project: the project id reported by INFORMATION_SCHEMA emulation.
+        datasets: (SQL name, warehouse name) pairs: the schema each dataset maps onto.
     """
     statements = []
     for tree in parse_bigquery(sql):
         source = tree.sql("bigquery")
         names = parameter_names(tree)
-        fixed = fix_up(tree.copy(), catalog=catalog, project=project)
+        fixed = fix_up(tree.copy(), catalog=catalog, project=project, datasets=datasets)
         try:
             text = fixed.sql("duckdb", unsupported_level=sqlglot.ErrorLevel.RAISE)
         except SqlglotError as err:
@@ -104,9 +106,10 @@ def bind_names(names: tuple[str, ...], params: dict | None) -> dict:
 
 # --------------------------------------------------------------------------- fix-ups
 
-def fix_up(tree: exp.Expression, catalog: str, project: str) -> exp.Expression:
+def fix_up(tree: exp.Expression, catalog: str, project: str,
+           datasets: tuple[tuple[str, str], ...] = ()) -> exp.Expression:
     """Apply every BigQuery->DuckDB fix-up to a parsed BigQuery statement."""
-    tree = _remap_tables(tree, catalog, project)
+    tree = _remap_tables(tree, catalog, project, dict(datasets))
     if isinstance(tree, exp.Create):
         _drop_storage_options(tree)
     return tree.transform(_fix_node, copy=False)
@@ -204,30 +207,39 @@ def _unnest_with_offset(node: exp.Unnest) -> exp.Expression:
         f"_unnest_{value_name}")))
 
 
-def _remap_tables(tree: exp.Expression, catalog: str, project: str) -> exp.Expression:
-    """Map `project.dataset.table` and `dataset.table` onto the local catalog."""
-    if isinstance(tree, exp.Create) and (tree.kind or "").upper() == "SCHEMA":
+def _remap_tables(tree: exp.Expression, catalog: str, project: str,
+                  datasets: dict[str, str]) -> exp.Expression:
+    """Map `project.dataset.table` and `dataset.table` onto the local catalog.
+
+    The file has one catalog: every project id means this warehouse (ad-hoc SQL naming the
+    production project runs unchanged); datasets are mapped as settings.datasets says.
+    """
+    if isinstance(tree, (exp.Create, exp.Drop)) and (tree.kind or "").upper() == "SCHEMA":
         target = tree.find(exp.Table)
         parts = [p for p in ".".join(
             part.name for part in target.parts).split(".") if p]
-        target.replace(exp.Table(this=exp.to_identifier(parts[-1], quoted=True),
+        target.replace(exp.Table(this=exp.to_identifier(datasets.get(parts[-1], parts[-1]),
+                                                        quoted=True),
                                  db=exp.to_identifier(catalog, quoted=True)))
         return tree
     for table in list(tree.find_all(exp.Table)):
         name = table.name
         if "INFORMATION_SCHEMA." in name.upper():
-            table.replace(_information_schema(table, name, catalog, project))
+            table.replace(_information_schema(table, name, catalog, project, datasets))
             continue
         if table.args.get("db") is not None:
+            dataset = table.args["db"].name
             table.set("catalog", exp.to_identifier(catalog, quoted=True))
-            table.set("db", exp.to_identifier(table.args["db"].name, quoted=True))
+            table.set("db", exp.to_identifier(datasets.get(dataset, dataset), quoted=True))
             table.set("this", exp.to_identifier(name, quoted=True))
     return tree
 
 
-def _information_schema(table: exp.Table, name: str, catalog: str, project: str) -> exp.Expression:
+def _information_schema(table: exp.Table, name: str, catalog: str, project: str,
+                        datasets: dict[str, str]) -> exp.Expression:
     view = name.upper().split("INFORMATION_SCHEMA.", 1)[1]
     dataset = table.args["db"].name if table.args.get("db") else None
+    dataset = datasets.get(dataset, dataset) if dataset else None
     if view != "TABLES":
         raise SqlError(f"INFORMATION_SCHEMA.{view} is not available on the embedded warehouse",
                        "use INFORMATION_SCHEMA.TABLES, or nbkit's partitions() API for partitions")

@@ -1,7 +1,7 @@
 -- nbkit's own ledger tables, beside the production processor_run_history.
 -- They live in the warehouse itself, so resuming needs no state anywhere else.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_runs` (
+CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_runs` (
   run_id STRING NOT NULL,
   run_date DATE NOT NULL,               -- partition: the day the run started (UTC)
   started_at TIMESTAMP NOT NULL,
@@ -34,7 +34,7 @@ PARTITION BY run_date
 CLUSTER BY status
 OPTIONS(description="One row per nbkit run: parameters, code versions, outcome, notebook.");
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_writer_leases` (
+CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_writer_leases` (
   lease_id STRING NOT NULL,
   lease_date DATE NOT NULL,             -- partition: the day the lease was acquired (UTC)
   run_id STRING,
