@@ -9,6 +9,7 @@ BigQuery-incorrect result. Each fix-up has a golden test.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import sqlglot
@@ -16,6 +17,9 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from nbkit.errors import SqlError
+
+
+_STRING_AGG_IGNORE_NULLS = re.compile(r"STRING_AGG\s*\([^()]*IGNORE\s+NULLS", re.I)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ def parse_bigquery(sql: str) -> list[exp.Expression]:
     try:
         trees = [t for t in sqlglot.parse(sql, read="bigquery") if t is not None]
     except ParseError as err:
+        if _STRING_AGG_IGNORE_NULLS.search(sql):
+            raise SqlError("STRING_AGG takes no IGNORE NULLS (BigQuery refuses it too)",
+                           "drop IGNORE NULLS: STRING_AGG already skips NULL values") from err
         first = err.errors[0] if err.errors else {}
         where = f" at line {first.get('line')}, column {first.get('col')}" if first else ""
         detail = first.get("description", str(err)).split("\n")[0]
@@ -144,6 +151,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="PRINTF", expressions=[node.this, *node.expressions])
     if _is_limited_array_agg(node):
         return _array_agg_limit(node)
+    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Limit):
+        return _string_agg_limit(node)
     if isinstance(node, exp.Unnest) and node.args.get("offset"):
         return _unnest_with_offset(node)
     if isinstance(node, exp.Insert) and isinstance(node.this, exp.Var) \
@@ -187,6 +196,27 @@ def _array_agg_limit(node: exp.Expression) -> exp.Expression:
         unlimited = exp.IgnoreNulls(this=unlimited)
     return exp.Anonymous(this="LIST_SLICE",
                          expressions=[unlimited, exp.Literal.number(1), limit.expression.copy()])
+
+
+def _string_agg_limit(node: exp.GroupConcat) -> exp.Expression:
+    """STRING_AGG([DISTINCT] x, sep [ORDER BY o] LIMIT n) -> the first n non-NULL values joined.
+
+    DuckDB's STRING_AGG takes no LIMIT: ARRAY_TO_STRING(LIST_SLICE(ARRAY_AGG([DISTINCT] x
+    [ORDER BY o]) FILTER (WHERE x IS NOT NULL), 1, n), sep). STRING_AGG skips NULLs, so
+    they are filtered before the LIMIT counts, as BigQuery does, and a group without a
+    non-NULL value gives NULL.
+    """
+    limit = node.this
+    agg = exp.IgnoreNulls(this=exp.ArrayAgg(this=limit.this.copy()))
+    sliced = exp.Anonymous(this="LIST_SLICE",
+                           expressions=[agg, exp.Literal.number(1), limit.expression.copy()])
+    separator = node.args.get("separator") or exp.Literal.string(",")
+    joined = exp.Anonymous(this="ARRAY_TO_STRING", expressions=[sliced, separator.copy()])
+    value = limit.this.this if isinstance(limit.this, exp.Order) else limit.this
+    value = value.expressions[0] if isinstance(value, exp.Distinct) else value
+    no_value = exp.EQ(this=exp.Count(this=value.copy()), expression=exp.Literal.number(0))
+    # No non-NULL value: NULL, as BigQuery (ARRAY_TO_STRING of an empty list is '').
+    return exp.Case(ifs=[exp.If(this=no_value, true=exp.Null())], default=joined)
 
 
 def _unnest_with_offset(node: exp.Unnest) -> exp.Expression:
