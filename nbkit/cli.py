@@ -77,10 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser("init", parents=[common], help="create every dataset and table (idempotent)")
+    production = argparse.ArgumentParser(add_help=False)
+    production.add_argument("--i-mean-production", dest="i_mean_production",
+                            action="store_true",
+                            help="allow writing to the production project (BigQuery)")
+    sub.add_parser("init", parents=[common, production],
+                   help="create every dataset and table (idempotent)")
 
-    sample = sub.add_parser("sample-data", parents=[common],
+    sample = sub.add_parser("sample-data", parents=[common, production],
                             help="build the realistic four-season raw dataset")
+    sample.add_argument("--force", action="store_true",
+                        help="replace a warehouse holding run history or non-sample rows")
     sample.add_argument("--seed", type=_seed_arg, default=7, help="random seed (default 7)")
     sample.add_argument("--as-of", type=_date_arg("--as-of"), default=None,
                         help="last final game date (default 2024-11-29)")
@@ -207,7 +214,16 @@ def _open(args, read_only: bool = False):
                           wait_seconds=30.0 if read_only else 0.0)
 
 
+def _checked_target(args, command: str) -> None:
+    from nbkit.config import resolve_warehouse
+    from nbkit.project_safety import check_write_target
+
+    check_write_target(resolve_warehouse(args.warehouse, args.bigquery_project), command,
+                       args.i_mean_production)
+
+
 def _cmd_init(args) -> int:
+    _checked_target(args, "init")
     with _open(args) as wh:
         created = wh.init_schema()
     print(f"Schema ready at {wh.url}: {len(created)} table(s) created.")
@@ -217,9 +233,13 @@ def _cmd_init(args) -> int:
 def _cmd_sample(args) -> int:
     from nbkit.sample import DEFAULT_AS_OF, build_sample, check_as_of
 
+    from nbkit.project_safety import record_build, refuse_if_in_use
+
     as_of = check_as_of(args.as_of or DEFAULT_AS_OF)
+    _checked_target(args, "sample-data")
     started = time.monotonic()
     with _open(args) as wh:
+        refuse_if_in_use(wh, args.raw_only, args.force)
         wh.init_schema()
         counts = build_sample(wh, seed=args.seed, as_of=as_of, progress=_progress,
                               synthetic_seasons=args.synthetic_seasons)
@@ -235,6 +255,7 @@ def _cmd_sample(args) -> int:
                   f"defects placed: team_offense_game_summary partial on {state.partial_date}, "
                   f"{state.duplicate_rows} duplicate player_game_summary rows on "
                   f"{state.duplicate_date}.")
+        record_build(wh, args.seed, as_of, args.synthetic_seasons, args.raw_only)
     print(f"Sample warehouse ready at {wh.url} in {time.monotonic() - started:.1f} s.")
     return 0
 

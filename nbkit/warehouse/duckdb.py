@@ -75,6 +75,7 @@ class DuckDBWarehouse(Warehouse):
         probe = f"SELECT * FROM ({select_sql}) LIMIT 0"
         cursor, _ = self._run(probe, params)
         names = [d[0] for d in cursor.description]
+        cursor.fetchall()  # DuckDB 2 refuses the next statement while a result is pending
         return _checked_columns(names, table)
 
     def _replace(self, table: schema.Table, columns: list[str], select_sql: str, merge_sql: str,
@@ -114,7 +115,7 @@ class DuckDBWarehouse(Warehouse):
         row = self._con.execute(
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? "
             "AND table_schema = ? AND table_name = ?",
-            [self.catalog, self.target.dataset(table.dataset), table.name]).fetchone()
+            [self.catalog, self.target.dataset(table.dataset), table.name]).fetchall()[0]
         return bool(row[0])
 
     def _has_any_dataset(self) -> bool:
@@ -135,7 +136,7 @@ class DuckDBWarehouse(Warehouse):
             if key not in known:
                 continue
             n = self._con.execute(
-                f'SELECT COUNT(*) FROM "{self.catalog}"."{schema_name}"."{name}"').fetchone()[0]
+                f'SELECT COUNT(*) FROM "{self.catalog}"."{schema_name}"."{name}"').fetchall()[0][0]
             rows.append((key, dataset, name, known[key].partition_column, int(n)))
         return pd.DataFrame(rows, columns=["table_id", "dataset", "table", "partition_column",
                                            "row_count"])
