@@ -104,7 +104,7 @@ def test_rows_no_sample_build_wrote_are_refused_then_replaced_with_force(copy, c
     with open_warehouse(str(copy)) as wh:
         wh.write_frame("nba_raw.nbac_schedule", pd.DataFrame({
             "game_id": ["x1"], "game_date": [dt.date(2022, 1, 5)], "season_year": [2021],
-            "home_team_tricode": ["LAL"], "away_team_tricode": ["BOS"]}))
+            "home_team_tricode": ["LAL"], "away_team_tricode": ["BOS"]}), keep="all")
     capsys.readouterr()
     assert _sample(copy) == 2
     err = capsys.readouterr().err
