@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -112,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument("--phase", dest="phases", help="3, 4 or 3,4 (default both)")
     selection.add_argument("--processors", help="comma-separated processor names")
     selection.add_argument("--include", help="missing,partial,failed,stale (default) or all")
-    selection.add_argument("--bootstrap-days", type=int, default=7,
-                           help="days from opening night without Phase 4 output (default 7)")
+    selection.add_argument("--bootstrap-days", type=int, default=None,
+                           help="days from opening night without Phase 4 output (default: "
+                                "$NBKIT_BOOTSTRAP_DAYS, the project file, else 7)")
 
     plan = sub.add_parser("plan", parents=[common, selection],
                           help="dry run: what a backfill would do, and why")
@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("backfill", parents=[common, selection],
                          help="run the backfill (resumable: rerun the same command)")
-    run.add_argument("--workers", type=int, default=2)
+    run.add_argument("--workers", type=int, default=None,
+                     help="processors run at once (default: $NBKIT_WORKERS, the project "
+                          "file, else 2)")
     run.add_argument("--chunk-size", type=int, default=0,
                      help="dates per statement (default 0: a season per statement)")
     run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
@@ -137,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     notebook = argparse.ArgumentParser(add_help=False)
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                           metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
-    notebook.add_argument("--reports", default="reports", help="reports folder (default reports)")
+    notebook.add_argument("--reports", default=None, help="reports folder (default: "
+                          "$NBKIT_REPORTS_DIR, the project file, else reports)")
 
     run_nb = sub.add_parser("run", parents=[common, notebook],
                             help="execute a notebook with papermill; save it, its HTML and run.json")
@@ -189,12 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     _skip_iri_grammars()
-    logging.basicConfig(level=os.environ.get("NBKIT_LOG", "WARNING").upper(),
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        flags = {k: getattr(args, k, None) for k in ("bootstrap_days", "workers",
+                                                      "max_bytes_billed")}
         settings.use(settings.load_settings(args.project, warehouse=args.warehouse,
-                                            bigquery_project=args.bigquery_project))
+                                            bigquery_project=args.bigquery_project,
+                                            reports_dir=getattr(args, "reports", None),
+                                            **flags))
+        logging.getLogger().setLevel(settings.current().log.upper())
         return _COMMANDS[args.command](args)
     except NbkitError as err:
         sys.stderr.write(f"nbkit: error: {err}\n")
@@ -313,7 +320,7 @@ def _cmd_plan(args) -> int:
 
     request = _request(args)
     with _open(args, read_only=True) as wh:
-        prepared = prepare(wh, request, args.bootstrap_days)
+        prepared = prepare(wh, request, settings.current().bootstrap_days)
     plan = prepared.plan
     print(f"Plan: {len(plan.dates())} game dates over {plan.calendar_days} calendar days, "
           f"{len(plan.runnable())} of {len(plan.tasks)} tasks to run (dry run: nothing written)")
@@ -339,17 +346,21 @@ def _cmd_backfill(args) -> int:
     from nbkit.cost import parse_bytes
 
     request = _request(args)
-    budget = parse_bytes(args.max_bytes_billed) if args.max_bytes_billed else None
+    chosen = settings.current()
+    budget = parse_bytes(chosen.max_bytes_billed) if chosen.max_bytes_billed else None
     command = "nbkit " + " ".join(sys.argv[1:]) if sys.argv[1:] else "nbkit backfill"
     with _open(args) as wh:
-        prepared = prepare(wh, request, args.bootstrap_days)
+        prepared = prepare(wh, request, chosen.bootstrap_days)
         runnable = len(prepared.plan.runnable())
         print(f"Plan: {len(prepared.plan.dates())} game dates, {runnable} tasks to run.")
-        options = RunOptions(workers=args.workers, chunk_size=args.chunk_size,
+        options = RunOptions(workers=chosen.workers, chunk_size=args.chunk_size,
                              on_error=OnError(args.on_error), retries=args.retries,
                              allow_incomplete_upstream=args.allow_incomplete_upstream,
                              take_over_stale_lease=args.take_over_stale_lease,
-                             command=command, parameters=vars(args).copy(),
+                             command=command, parameters={
+                                 **vars(args), "workers": chosen.workers,
+                                 "bootstrap_days": chosen.bootstrap_days,
+                                 "max_bytes_billed": chosen.max_bytes_billed},
                              progress=not args.no_progress, max_bytes_billed=budget)
         result = execute(wh, prepared, options)
     print(f"Run {result.run_id or '-'}: {result.status} in {result.seconds:.1f} s")
@@ -373,9 +384,10 @@ def _run_nb(args, notebook: str, **fixed) -> int:
             params.setdefault(key, getattr(args, key).isoformat())
     params.update(fixed)
     print(f"Running {notebook} with papermill ...", flush=True)
-    report = run_notebook(notebook, params, reports_dir=args.reports, warehouse=args.warehouse)
+    reports = settings.current().reports_dir
+    report = run_notebook(notebook, params, reports_dir=reports, warehouse=args.warehouse)
     print(report.summary())
-    print(f"  index: {Path(args.reports) / 'index.html'}")
+    print(f"  index: {Path(reports) / 'index.html'}")
     return 0 if report.ok else 1
 
 

@@ -324,8 +324,16 @@ def _read_record(path: Path) -> dict:
 
 
 def _kernel_env(output: Path, record: Path, command: str, secrets: dict) -> dict:
+    from nbkit import settings
+
     env = {"NBKIT_PROGRESS": "text", NOTEBOOK_PATH_ENV: str(output.resolve()),
            RECORD_ENV: str(record.resolve()), COMMAND_ENV: command}
+    # The kernel reads the same settings: the same project file, and the flags' values.
+    current = settings.current()
+    if current.project_file:
+        env[settings.PROJECT_ENV] = str(current.project_file)
+    if current.bigquery_project:
+        env["NBKIT_BIGQUERY_PROJECT"] = current.bigquery_project
     env.update({SECRET_ENV_PREFIX + k.upper(): v for k, v in secrets.items()})
     return env
 
@@ -403,6 +411,8 @@ def _operator() -> str:
     import getpass
 
     try:
-        return os.environ.get("NBKIT_OPERATOR") or getpass.getuser()
+        from nbkit import settings
+
+        return settings.current().operator or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
