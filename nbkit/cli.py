@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                           metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
     notebook.add_argument("--reports", default="reports", help="reports folder (default reports)")
+    notebook.add_argument("--self-contained", action="store_true", dest="self_contained",
+                          help="one mailable HTML file: plotly.js and the CSS inlined "
+                               "instead of linked from reports/assets/")
 
     run_nb = sub.add_parser("run", parents=[common, notebook],
                             help="execute a notebook with papermill; save it, its HTML and run.json")
@@ -343,7 +346,8 @@ def _run_nb(args, notebook: str, **fixed) -> int:
             params.setdefault(key, getattr(args, key).isoformat())
     params.update(fixed)
     print(f"Running {notebook} with papermill ...", flush=True)
-    report = run_notebook(notebook, params, reports_dir=args.reports, warehouse=args.warehouse)
+    report = run_notebook(notebook, params, reports_dir=args.reports, warehouse=args.warehouse,
+                          self_contained=args.self_contained)
     print(report.summary())
     print(f"  index: {Path(args.reports) / 'index.html'}")
     return 0 if report.ok else 1

@@ -42,9 +42,35 @@ def heatmap(status: pd.DataFrame, title: str = "Coverage by date and table") -> 
         hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>", zmin=-0.5, zmax=3.5,
         colorscale=_discrete_scale(), xgap=1, ygap=1,
         colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=list(STATUS_CODES), title="status")))
-    fig.update_layout(title=title, height=140 + 28 * len(tables),
-                      margin=dict(l=10, r=10, t=50, b=40), yaxis=dict(autorange="reversed"),
-                      xaxis=dict(type="category", showticklabels=len(days) <= 60))
+    step = max(1, len(days) // 24)  # about 24 readable date labels, whatever the range
+    fig.update_layout(title=title, height=170 + 28 * len(tables),
+                      margin=dict(l=10, r=10, t=50, b=80), yaxis=dict(autorange="reversed"),
+                      xaxis=dict(type="category", tickangle=-45, tickvals=days[::step],
+                                 ticktext=days[::step], title="game date"))
+    return fig
+
+
+def throughput(rate: pd.DataFrame, title: str = "Throughput per processor") -> go.Figure:
+    """Measured seconds per date per processor, as bars with the basis in the hover text.
+
+    Args:
+        rate: nbkit.gaps.throughput output (processor, dates, seconds_per_date, rows).
+    """
+    fig = go.Figure()
+    if rate.empty:
+        fig.update_layout(title=f"{title}: no runs measured yet")
+        return fig
+    frame = rate.sort_values("seconds_per_date", ascending=True)
+    hover = [f"{r.seconds_per_date:.3f} s per date over {int(r.dates):,} dates"
+             f"<br>{int(r.rows or 0):,} rows written" for r in frame.itertuples()]
+    fig.add_trace(go.Bar(x=frame["seconds_per_date"], y=frame["processor"], orientation="h",
+                         text=[f"{v:.2f} s" for v in frame["seconds_per_date"]],
+                         textposition="auto", hovertext=hover,
+                         hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+                         marker_color="#0969da"))
+    fig.update_layout(title=title, height=140 + 30 * len(frame),
+                      margin=dict(l=10, r=10, t=50, b=40),
+                      xaxis=dict(title="seconds per date (measured, successful runs)"))
     return fig
 
 

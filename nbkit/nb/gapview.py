@@ -69,6 +69,11 @@ class GapReport:
 
         return heatmap(self.status, f"Coverage by date and table, {self.start}..{self.end}")
 
+    def throughput_chart(self):
+        from nbkit.viz import throughput
+
+        return throughput(self.throughput, f"Throughput per processor, {self.start}..{self.end}")
+
     def eta(self) -> pd.DataFrame:
         """Remaining dates x measured seconds per date, per processor."""
         return empty_as(eta_table(self.retry, self.throughput),
