@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 from pathlib import Path
-from urllib.parse import quote
 
 import nbformat
 
@@ -93,16 +93,20 @@ def load_runs(reports_dir: str | Path = "reports") -> list[dict]:
 
 
 def write_index(reports_dir: str | Path = "reports") -> Path:
-    """Write reports/index.html: every run, newest first, linking to its report and notebook."""
+    """Write reports/index.html, the run browser (nbkit.report_index): every run, newest first."""
     import jinja2
 
+    from nbkit.report_index import index_context
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    rows = [_index_row(r) for r in load_runs(reports_dir)]
     html = env.get_template("index.html.j2").render(
-        runs=rows, generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
+        generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        **index_context(load_runs(reports_dir)))
     out = Path(reports_dir) / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html)
+    tmp = out.with_name(f".index.{os.getpid()}.tmp")
+    tmp.write_text(html)
+    os.replace(tmp, out)  # a reader never sees half a page; two runs finishing both write whole
     return out
 
 
@@ -170,49 +174,6 @@ def scrub_text(text: str, secrets: dict, escaped: bool = False) -> str:
         if needle != value:
             text = text.replace(value, "***")
     return text
-
-
-def _index_row(run: dict) -> dict:
-    params = run.get("parameters") or {}
-    base = f"{RUNS_DIR}/{quote(run['_dir'])}/"
-    links = [(label, base + quote(str(run[key]))) for label, key in
-             (("report", "html"), ("notebook", "executed_notebook")) if run.get(key)]
-    links.append(("run.json", base + "run.json"))
-    error = run.get("error") or {}
-    return {
-        "started_at": str(run.get("started_at", ""))[:19].replace("T", " "),
-        "notebook": str(run.get("notebook", "")), "scope": _scope(params),
-        "status": str(run.get("status", "unknown")),
-        "error": f"{error.get('ename', '')}: {str(error.get('evalue', ''))[:160]}"
-                 if error else "",
-        "gates": sorted((str(k), str(v)) for k, v in (run.get("gate_verdicts") or {}).items()),
-        "duration": _duration(run.get("duration_seconds")),
-        "ledger_run_ids": [str(r) for r in run.get("ledger_run_ids") or []],
-        "links": links,
-    }
-
-
-def _scope(params: dict) -> str:
-    parts = []
-    if params.get("season"):
-        parts.append(str(params["season"]))
-    start, end = params.get("start_date"), params.get("end_date")
-    if start and end:
-        parts.append(f"{start}..{end}")
-    elif start or end:
-        parts.append(f"from {start}" if start else f"to {end}")
-    if params.get("dates"):
-        dates = str(params["dates"]).split(",")
-        parts.append(dates[0] + (f" (+{len(dates) - 1})" if len(dates) > 1 else ""))
-    return " ".join(parts) or "all dates"
-
-
-def _duration(seconds) -> str:
-    if seconds is None:
-        return ""
-    from nbkit.progress import format_seconds
-
-    return format_seconds(float(seconds))
 
 
 def _for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -33,13 +33,20 @@ def heatmap(status: pd.DataFrame, title: str = "Coverage by date and table") -> 
     days = sorted(frame["day"].unique())
     z = frame.pivot_table(index="table", columns="day", values="status",
                           aggfunc="first").reindex(index=tables, columns=days)
+    # Hover text as short words plus [rows, expected] numbers: four seasons x ten tables
+    # stay well inside a report's 400 KB.
     text = frame.assign(t=[_hover(r) for r in frame.itertuples()]).pivot_table(
         index="table", columns="day", values="t", aggfunc="first").reindex(index=tables,
                                                                            columns=days)
+    counts = {(r.table, r.day): [_int(r.rows), _int(r.expected_rows)]
+              for r in frame.itertuples()}
+    custom = [[counts.get((t, d), ["", ""]) for d in days] for t in tables]
     codes = z.apply(lambda col: col.map(lambda s: STATUS_CODES.get(s, (None,))[0]))
     fig.add_trace(go.Heatmap(
         z=codes.values.tolist(), x=days, y=tables, text=text.fillna("").values.tolist(),
-        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>", zmin=-0.5, zmax=3.5,
+        customdata=custom,
+        hovertemplate="%{y}<br>%{x}<br>%{text}: %{customdata[0]} of %{customdata[1]} rows"
+                      "<extra></extra>", zmin=-0.5, zmax=3.5,
         colorscale=_discrete_scale(), xgap=1, ygap=1,
         colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=list(STATUS_CODES), title="status")))
     step = max(1, len(days) // 24)  # about 24 readable date labels, whatever the range
@@ -112,10 +119,17 @@ def show(fig: go.Figure) -> None:
 
 
 def _hover(row) -> str:
-    detail = f"{row.status}: {row.rows}/{row.expected_rows} rows"
+    detail = f"{row.status} ({row.state}"
     if row.duplicate_rows:
-        detail += f", {row.duplicate_rows} duplicate"
-    return f"{detail} ({row.state})"
+        detail += f", {row.duplicate_rows} duplicate rows"
+    return detail + ")"
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return ""
 
 
 def _discrete_scale() -> list:

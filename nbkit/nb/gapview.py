@@ -79,6 +79,12 @@ class GapReport:
         return empty_as(eta_table(self.retry, self.throughput),
                         "No remaining dates: nothing left to estimate.")
 
+    @property
+    def verdict(self) -> str:
+        """One line: the range, missing or partial table-dates, failures needing attention."""
+        return (f"{self.start}..{self.end}: {len(self.missing)} missing or partial "
+                f"table-dates, {len(self.failures)} failure(s) needing attention")
+
     def __repr__(self) -> str:
         return f"<GapReport {self.start}..{self.end}: {len(self.missing)} missing or partial>"
 

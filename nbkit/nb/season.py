@@ -222,6 +222,13 @@ class Checkpoint:
         cov = self.coverage
         return bool(len(cov)) and bool((cov["complete"] == cov["expected_dates"]).all())
 
+    @property
+    def verdict(self) -> str:
+        """One line: the season's state and each gate's verdict (the nbval-checked output)."""
+        verdicts = ", ".join(f"Gate {n} {g.verdict}" for n, g in sorted(self.gates.items()))
+        return f"{self.label} {self.start}..{self.end}: {self.status}" + \
+            (f"; {verdicts}" if verdicts else "")
+
     def __repr__(self) -> str:
         return f"<Checkpoint {self.label} {self.start}..{self.end}: {self.status}>"
 
