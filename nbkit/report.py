@@ -181,9 +181,23 @@ def _for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
     copy.metadata.pop("widgets", None)
     for cell in copy.cells:
-        for output in cell.get("outputs", []):
+        merged: list = []
+        run: dict = {}  # stream name -> its merged output, within a run of stream outputs
+        for output in cell.get("outputs", []):  # each refresh may be its own stream output
+            if output.get("output_type") != "stream":
+                run = {}
+                merged.append(output)
+            elif output.get("name") in run:
+                run[output["name"]]["text"] += output.get("text", "")
+            else:
+                run[output.get("name")] = output
+                output["text"] = output.get("text", "")
+                merged.append(output)
+        for output in merged:
             if output.get("output_type") == "stream":
                 output["text"] = final_lines(output.get("text", ""))
+        if "outputs" in cell:
+            cell["outputs"] = merged
     return copy
 
 

@@ -26,8 +26,8 @@ def index_context(runs: list[dict]) -> dict:
             "seasons": sorted({r["season"] for r in rows if r["season"]}, reverse=True),
             "statuses": sorted({r["status"] for r in rows}),
             "coverage": latest_coverage(runs),
-            "compare_json": safe_json({r["id"]: compare_facts(run)
-                                       for r, run in zip(rows, runs)})}
+            "compare_json": safe_json(_packed({r["id"]: compare_facts(run)
+                                               for r, run in zip(rows, runs)}))}
 
 
 def index_row(run: dict) -> dict:
@@ -64,7 +64,7 @@ def compare_facts(run: dict) -> dict:
                   for i, rid in enumerate(run.get("ledger_run_ids") or [])})
     for row in detail.get("checkpoint") or []:
         if isinstance(row, dict) and "table" in row:
-            facts[f"{row['table']} complete"] = \
+            facts[f"{str(row['table']).split('.')[-1]} complete"] = \
                 f"{row.get('complete', '')}/{row.get('expected_dates', '')}"
     if detail.get("status_detail"):
         facts["checkpoint"] = str(detail["status_detail"])
@@ -118,6 +118,14 @@ def safe_json(value) -> str:
     """JSON that can sit inside <script type="application/json"> whatever the data holds."""
     text = json.dumps(value, default=str, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _packed(facts: dict) -> dict:
+    """Fact labels stored once, each run's values as a list in their order (a small page)."""
+    keys = list(dict.fromkeys(k for f in facts.values() for k in f["facts"]))
+    return {"keys": keys, "runs": {rid: {"notebook": f["notebook"], "started": f["started"],
+                                         "v": [f["facts"].get(k) for k in keys]}
+                                   for rid, f in facts.items()}}
 
 
 def _duration(seconds) -> str:

@@ -106,3 +106,13 @@ def test_final_lines_keeps_each_lines_last_refresh():
 
     text = "start\nbackfill:   0%| eta=8m\rbackfill:  50%|\rbackfill: 100%| 4/4\ndone\n"
     assert final_lines(text) == "start\nbackfill: 100%| 4/4\ndone\n"
+
+
+def test_index_with_100_runs_stays_under_150_kib():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "report_sizes.py"
+    spec = importlib.util.spec_from_file_location("report_sizes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.index_size(100) <= module.INDEX_LIMIT_KIB
