@@ -30,6 +30,7 @@ HERE = Path(__file__).parent / "nbval"
 EXPECTED = HERE / "expected.json"
 CHECK_TAG = "nbval-check-output"
 RECORD_ENV = "NBKIT_NBVAL_RECORD"
+ONLY_ENV = "NBKIT_NBVAL_NOTEBOOKS"  # e.g. 30_validation: check only these notebooks
 # In file order: the season backfill first on its warehouse, then the read-only views
 # and the recovery preview of the same warehouse; the stepper on a copy of its own.
 RUNS = {"00_preflight": ("shared", {}),
@@ -52,8 +53,9 @@ def test_notebooks_pass_nbval_against_the_fixture_warehouse(copy_of, tmp_path):
     if os.environ.get(RECORD_ENV):
         _record(warehouses, tmp_path)
     expected = json.loads(EXPECTED.read_text())
+    only = [s for s in os.environ.get(ONLY_ENV, "").split(",") if s]
     paths = [_assemble(stem, warehouses[wh], params, expected.get(stem, {}), tmp_path)
-             for stem, (wh, params) in RUNS.items()]
+             for stem, (wh, params) in RUNS.items() if not only or stem in only]
     proc = _nbval(paths, tmp_path)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     assert " passed" in proc.stdout, proc.stdout[-3000:]
