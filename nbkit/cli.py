@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
                           metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
     notebook.add_argument("--reports", default=None, help="reports folder (default: "
                           "$NBKIT_REPORTS_DIR, the project file, else reports)")
+    notebook.add_argument("--self-contained", action="store_true", dest="self_contained",
+                          help="one mailable HTML file: plotly.js and the CSS inlined "
+                               "instead of linked from reports/assets/")
 
     run_nb = sub.add_parser("run", parents=[common, notebook],
                             help="execute a notebook with papermill; save it, its HTML and run.json")
@@ -385,7 +388,8 @@ def _run_nb(args, notebook: str, **fixed) -> int:
     params.update(fixed)
     print(f"Running {notebook} with papermill ...", flush=True)
     reports = settings.current().reports_dir
-    report = run_notebook(notebook, params, reports_dir=reports, warehouse=args.warehouse)
+    report = run_notebook(notebook, params, reports_dir=reports, warehouse=args.warehouse,
+                          self_contained=args.self_contained)
     print(report.summary())
     print(f"  index: {Path(reports) / 'index.html'}")
     return 0 if report.ok else 1

@@ -139,11 +139,10 @@ def current_command(default: str) -> str:
 
 
 def html_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
-    """A DataFrame as escaped HTML (data never becomes markup)."""
-    if frame is None or frame.empty:
-        return "<p><em>(none)</em></p>"
-    return frame.head(max_rows).to_html(index=False, escape=True, border=0,
-                                         classes="nbkit-table", na_rep="")
+    """A DataFrame as escaped HTML in the report style (nbkit.nb.tables)."""
+    from nbkit.nb.tables import table_html
+
+    return table_html(frame, max_rows=max_rows)
 
 
 def esc(value) -> str:

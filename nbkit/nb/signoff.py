@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nbkit import gates
+from nbkit.nb import card
 from nbkit.nb.common import (
     GateFailed,
     esc,
@@ -119,6 +120,9 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
     result = SignOff(first, last, checks, sc.status, daily_quality(sc.status, pgs), spot,
                      getattr(warehouse, "url", warehouse) or "")
     record(gates=result.verdicts)
+    card.note_coverage(sc.status)
+    card.note(failing_checks=int((checks["verdict"] == gates.FAIL).sum()),
+              checks=len(checks))
     return result
 
 
