@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from nbkit import settings
 from nbkit.errors import NbkitError
 from nbkit.params import parse_date, parse_seed
 
@@ -66,8 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--warehouse", help="DuckDB file, duckdb:///path or bigquery://PROJECT "
                         "(default: $NBKIT_WAREHOUSE or warehouse/nba.duckdb)")
-    common.add_argument("--project", help="BigQuery project id SQL refers to "
-                        "(default: $NBKIT_PROJECT or nba-props-platform)")
+    common.add_argument("--project", help="the project: an nbkit.toml, or the folder holding "
+                        "it (default: $NBKIT_PROJECT, else found from the working directory up)")
+    common.add_argument("--bigquery-project", dest="bigquery_project",
+                        help="BigQuery project id every table is qualified with "
+                        "(default: $NBKIT_BIGQUERY_PROJECT, the project file, the bigquery:// "
+                        "URL's project, else nba-props-platform)")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -181,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        settings.use(settings.load_settings(args.project, warehouse=args.warehouse,
+                                            bigquery_project=args.bigquery_project))
         return _COMMANDS[args.command](args)
     except NbkitError as err:
         sys.stderr.write(f"nbkit: error: {err}\n")
@@ -189,12 +196,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("nbkit: interrupted; every write is atomic, rerun the same command "
                          "to continue\n")
         return 130
+    finally:
+        settings.use(None)
 
 
 def _open(args, read_only: bool = False):
     from nbkit.warehouse import open_warehouse
 
-    return open_warehouse(args.warehouse, args.project, read_only=read_only,
+    return open_warehouse(args.warehouse, args.bigquery_project, read_only=read_only,
                           wait_seconds=30.0 if read_only else 0.0)
 
 
