@@ -65,8 +65,6 @@ def _scalar(base: str):
         return _micros
     if base == "FLOAT64" or base.startswith("NUMERIC"):
         return _scaled
-    if base == "JSON":
-        return str
     raise ValueError(f"no canonical form for {base}")
 
 
