@@ -14,7 +14,12 @@ from nbkit.params import parse_date, parse_seed
 
 
 class _Parser(argparse.ArgumentParser):
-    """Argument errors as one line that names the fix."""
+    """Argument errors as one line that names the fix; no prefix matching of options
+    (``--all`` must never be taken as ``--allow-incomplete-upstream``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # noqa: D102 - argparse hook
         fix = "" if "Fix:" in message else f". Fix: see `{self.prog} --help`"
@@ -44,6 +49,20 @@ def _count_arg(name: str):
     return convert
 
 
+def _number_arg(name: str):
+    """An argparse type checked by the range of the notebook parameter of the same name."""
+    flag = "--" + name.replace("_", "-")
+
+    def convert(value: str):
+        from nbkit.nb.spec import number
+
+        try:
+            return number(name, value, flag)
+        except NbkitError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    return convert
+
+
 def _seed_arg(value: str) -> int:
     try:
         return parse_seed(value, "--seed")
@@ -63,11 +82,13 @@ def _skip_iri_grammars() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--warehouse", help="DuckDB file, duckdb:///path or bigquery://PROJECT "
                         "(default: $NBKIT_WAREHOUSE or warehouse/nba.duckdb)")
     common.add_argument("--project", help="BigQuery project id SQL refers to "
                         "(default: $NBKIT_PROJECT or nba-props-platform)")
+    common.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of an unexpected error")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -92,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print a processor's SQL as sent to BigQuery (fragments included); "
                           "runs nothing")
 
-    selection = argparse.ArgumentParser(add_help=False)
+    selection = _Parser(add_help=False)
     selection.add_argument("--season", help="season label, e.g. 2023-24")
     selection.add_argument("--start-date", dest="start_date", help="first date (inclusive)")
     selection.add_argument("--end-date", dest="end_date", help="last date (inclusive)")
@@ -100,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument("--phase", dest="phases", help="3, 4 or 3,4 (default both)")
     selection.add_argument("--processors", help="comma-separated processor names")
     selection.add_argument("--include", help="missing,partial,failed,stale (default) or all")
-    selection.add_argument("--bootstrap-days", type=int, default=7,
+    selection.add_argument("--bootstrap-days", type=_number_arg("bootstrap_days"), default=7,
                            help="days from opening night without Phase 4 output (default 7)")
 
     plan = sub.add_parser("plan", parents=[common, selection],
@@ -109,11 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("backfill", parents=[common, selection],
                          help="run the backfill (resumable: rerun the same command)")
-    run.add_argument("--workers", type=int, default=2)
-    run.add_argument("--chunk-size", type=int, default=0,
+    run.add_argument("--workers", type=_number_arg("workers"), default=2)
+    run.add_argument("--chunk-size", type=_number_arg("chunk_size"), default=0,
                      help="dates per statement (default 0: a season per statement)")
     run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
-    run.add_argument("--retries", type=int, default=2)
+    run.add_argument("--retries", type=_number_arg("retries"), default=2)
     run.add_argument("--allow-incomplete-upstream", action="store_true",
                      help="override: run Phase 4 on incomplete Phase 3 (logged)")
     run.add_argument("--take-over-stale-lease", action="store_true")
@@ -122,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="budget (e.g. 50GiB): refuse a plan estimated above it; also set "
                           "on every BigQuery job")
 
-    notebook = argparse.ArgumentParser(add_help=False)
+    notebook = _Parser(add_help=False)
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                           metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
     notebook.add_argument("--reports", default="reports", help="reports folder (default reports)")
@@ -183,12 +204,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except NbkitError as err:
+        if args.debug:
+            raise
         sys.stderr.write(f"nbkit: error: {err}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("nbkit: interrupted; every write is atomic, rerun the same command "
                          "to continue\n")
         return 130
+    except BrokenPipeError:  # `nbkit plan --detail | head -1`: the reader has enough
+        from nbkit.failures import quiet_broken_pipe
+
+        return quiet_broken_pipe()
+    except Exception as err:  # noqa: BLE001 - one line, the cause last; --debug for the rest
+        if args.debug:
+            raise
+        from nbkit.failures import one_line
+
+        sys.stderr.write(f"nbkit: error: {one_line(err)}\n")
+        return 1
 
 
 def _open(args, read_only: bool = False):

@@ -152,6 +152,16 @@ class BigQueryWarehouse(Warehouse):
             total += int(job.total_bytes_processed or 0)
         return total
 
+    def dry_run_statement_types(self, sql: str, params: dict | None = None) -> list[str | None]:
+        """BigQuery's statement type (SELECT, INSERT, DROP_TABLE...) of each statement, from a
+        dry run that runs nothing; None where the endpoint does not report one."""
+        kinds = []
+        for text, names in _statements(sql):
+            cfg = self._job_config(params or {}, names, dry_run=True, use_query_cache=False)
+            job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
+            kinds.append(getattr(job, "statement_type", None))
+        return kinds
+
     def _query(self, sql: str, params: dict) -> pd.DataFrame:
         job = self._run(sql, params)
         return job.to_dataframe(create_bqstorage_client=False)

@@ -51,6 +51,12 @@ class DuckDBWarehouse(Warehouse):
             self._local.con = con
         return con
 
+    def forbid_external_access(self) -> None:
+        """No file-system access for the rest of this connection (`nbkit sql`): COPY TO,
+        ATTACH, INSTALL, LOAD, EXPORT and file-reading functions fail; cannot be undone."""
+        self._root.execute("SET enable_external_access = false")
+        self._root.execute("SET lock_configuration = true")
+
     # ------------------------------------------------------------------ hooks
     def _run(self, sql: str, params: dict):
         cursor = None
