@@ -281,7 +281,11 @@ def _cmd_sql(args) -> int:
         raise ParamsError("No SQL given", "pass a query, e.g. nbkit sql 'SELECT 1', "
                           "or --show PROCESSOR to print a processor's SQL")
     parse_bigquery(args.query)  # bad SQL fails here, before the warehouse is touched
+    from nbkit.warehouse.readonly import check_read_only, lock_down
+
+    check_read_only(args.query)
     with _open(args, read_only=True) as wh:
+        lock_down(wh, args.query)
         frame = wh.query(args.query)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
@@ -295,8 +299,12 @@ def _cmd_sql(args) -> int:
 def _cmd_status(args) -> int:
     from nbkit.status import DEFAULT_START, coverage, format_coverage
 
+    from nbkit.scope import checked_range, require_games
+
+    start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
-        frame = coverage(wh, args.start_date or DEFAULT_START, args.end_date)
+        require_games(wh, start, end)
+        frame = coverage(wh, start, end)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
@@ -345,6 +353,9 @@ def _cmd_backfill(args) -> int:
     request = _request(args)
     budget = parse_bytes(args.max_bytes_billed) if args.max_bytes_billed else None
     command = "nbkit " + " ".join(sys.argv[1:]) if sys.argv[1:] else "nbkit backfill"
+    from nbkit.scope import require_existing
+
+    require_existing(args.warehouse)  # a mistyped path must not become a new, empty file
     with _open(args) as wh:
         prepared = prepare(wh, request, args.bootstrap_days)
         runnable = len(prepared.plan.runnable())
@@ -406,11 +417,13 @@ def _cmd_gaps(args) -> int:
     if not args.text:
         return _run_nb(args, "gaps")
     from nbkit import gaps
+    from nbkit.scope import checked_range, require_games
     from nbkit.status import DEFAULT_START, load_calendar
 
+    start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
-        cal = load_calendar(wh, args.start_date or DEFAULT_START, args.end_date or
-                            __import__("datetime").date(2999, 12, 31))
+        require_games(wh, start, end)
+        cal = load_calendar(wh, start, end or __import__("datetime").date(2999, 12, 31))
         states = gaps.task_states(wh, cal.game_dates())
     status = gaps.table_status(states, cal)
     print(gaps.coverage_by_table(status).to_string(index=False))
@@ -427,11 +440,13 @@ def _cmd_validate(args) -> int:
     if not args.text:
         return _run_nb(args, "validate")
     from nbkit import gates
+    from nbkit.scope import checked_range, require_games
     from nbkit.status import DEFAULT_START
 
+    start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
-        checks = gates.all_gates(wh, args.start_date or DEFAULT_START,
-                                 args.end_date or dt.date(2999, 12, 31))
+        require_games(wh, start, end)
+        checks = gates.all_gates(wh, start, end or dt.date(2999, 12, 31))
     print(checks.assign(detail=checks["detail"].str.slice(0, 70)).to_string(index=False))
     overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}
     print("Verdicts: " + ", ".join(f"{g} {v}" for g, v in overall.items()))
@@ -451,10 +466,16 @@ def _cmd_signoff(args) -> int:
 def _cmd_parity(args) -> int:
     from nbkit.config import resolve_warehouse_url
     from nbkit.parity import parity
+    from nbkit.scope import checked_range, nothing_compared, require_existing
 
+    checked_range(args.start_date, args.end_date)
+    for url in (args.warehouse, args.other):
+        require_existing(url)
     frame = parity(resolve_warehouse_url(args.warehouse), args.other, args.start_date,
                    args.end_date, args.processors, copy=args.copy_inputs,
                    history_start=args.history_start, compute_outputs=not args.no_compute)
+    if frame.empty:
+        raise nothing_compared(args.start_date, args.end_date)
     print(frame.to_string(index=False))
     bad = frame[~frame["match"]]
     print(f"Parity: {len(frame) - len(bad)}/{len(frame)} table-dates match")
