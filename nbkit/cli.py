@@ -305,11 +305,16 @@ def _cmd_status(args) -> int:
     with _open(args, read_only=True) as wh:
         require_games(wh, start, end)
         frame = coverage(wh, start, end)
+        from nbkit.drift import FIX, schema_drift
+
+        drift = schema_drift(wh)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
         print(format_coverage(frame))
-    return 0
+    for problem in drift:  # a dropped table is named, never silently left out
+        sys.stderr.write(f"nbkit: error: {problem}. Fix: {FIX}\n")
+    return 1 if drift else 0
 
 
 def _request(args):
@@ -423,6 +428,9 @@ def _cmd_gaps(args) -> int:
     start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
         require_games(wh, start, end)
+        from nbkit.drift import require_schema
+
+        require_schema(wh)
         cal = load_calendar(wh, start, end or __import__("datetime").date(2999, 12, 31))
         states = gaps.task_states(wh, cal.game_dates())
     status = gaps.table_status(states, cal)
@@ -446,6 +454,9 @@ def _cmd_validate(args) -> int:
     start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
         require_games(wh, start, end)
+        from nbkit.drift import require_schema
+
+        require_schema(wh)
         checks = gates.all_gates(wh, start, end or dt.date(2999, 12, 31))
     print(checks.assign(detail=checks["detail"].str.slice(0, 70)).to_string(index=False))
     overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}

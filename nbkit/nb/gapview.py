@@ -91,6 +91,9 @@ def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
     start, end = date_range(start_date, end_date)
     with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
                 access_token=secret("gcp_access_token", gcp_access_token)) as wh:
+        from nbkit.drift import require_schema
+
+        require_schema(wh)  # a dropped table or column is named, not a catalog error
         calendar = load_calendar(wh, start or DEFAULT_START, end or dt.date(2999, 12, 31),
                                  bootstrap_days)
         dates = calendar.game_dates()

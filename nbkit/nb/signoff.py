@@ -112,6 +112,9 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
     first, last = start or DEFAULT_START, end or dt.date(2999, 12, 31)
     with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
                 access_token=secret("gcp_access_token", gcp_access_token)) as wh:
+        from nbkit.drift import require_schema
+
+        require_schema(wh)  # a dropped table or column is named, not a catalog error
         sc = gates.scope(wh, first, last, bootstrap_days)
         dates = sc.calendar.game_dates()
         if dates:

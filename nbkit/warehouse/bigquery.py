@@ -60,12 +60,18 @@ class BigQueryWarehouse(Warehouse):
         self.client = client or self._make_client()
 
     def _make_client(self):
+        from nbkit.warehouse.bigquery_access import check_endpoint, credentials_error
+
         endpoint = os.environ.get(ENDPOINT_ENV)
         if not endpoint:
-            return self._bq.Client(project=self.project, location=self.location)
+            try:
+                return self._bq.Client(project=self.project, location=self.location)
+            except Exception as err:  # noqa: BLE001 - google-auth raises several kinds
+                raise credentials_error(err) from err
         from google.api_core.client_options import ClientOptions
         from google.auth.credentials import AnonymousCredentials
 
+        check_endpoint(endpoint)  # fail in seconds, not after the client's silent retries
         return self._bq.Client(project=self.project, location=self.location,
                                credentials=AnonymousCredentials(),
                                client_options=ClientOptions(api_endpoint=endpoint))
