@@ -103,7 +103,10 @@ class DuckDBWarehouse(Warehouse):
             self._execute(f"DROP TABLE {stage}", params)
             self._con.commit()
         except BaseException:
-            self._con.rollback()
+            # A failed write (disk full) may have ended the transaction already: the rollback's
+            # own error must not replace the cause the user needs to see.
+            with contextlib.suppress(duckdb.Error):
+                self._con.rollback()
             raise
         return deleted, inserted
 
@@ -149,6 +152,14 @@ class DuckDBWarehouse(Warehouse):
         if not isinstance(err, duckdb.Error):
             return None
         first = str(err).strip().splitlines()[0]
+        from nbkit.failures import is_disk_full
+
+        if is_disk_full(err):
+            return first, "free disk space (or move the warehouse to a larger disk), then " \
+                          "rerun the same command: the failed write was rolled back"
+        if "read-only mode" in first:
+            return first, "this warehouse was opened read-only (nbkit sql, status, gaps...); " \
+                          "writes go through `nbkit backfill` or a notebook's run step"
         if isinstance(err, duckdb.CatalogException):
             return first, "run `nbkit init` (or `nbkit sample-data`) to create the schema, " \
                           "and check the table name against nba_raw/nba_analytics/..."
