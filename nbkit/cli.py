@@ -280,10 +280,10 @@ def _cmd_sql(args) -> int:
     if not args.query:
         raise ParamsError("No SQL given", "pass a query, e.g. nbkit sql 'SELECT 1', "
                           "or --show PROCESSOR to print a processor's SQL")
-    parse_bigquery(args.query)  # bad SQL fails here, before the warehouse is touched
     from nbkit.warehouse.readonly import check_read_only, lock_down
 
-    check_read_only(args.query)
+    check_read_only(args.query)  # a write is refused as one, before any parse error
+    parse_bigquery(args.query)  # bad SQL fails here, before the warehouse is touched
     with _open(args, read_only=True) as wh:
         lock_down(wh, args.query)
         frame = wh.query(args.query)
