@@ -27,14 +27,27 @@ def scrub_text(text: str, secrets: dict) -> str:
     return text
 
 
-def scrub_obj(value, secrets: dict):
+def scrub_obj(value, secrets: dict, keep: tuple[str, ...] = ()):
     """A copy of a JSON-like value (dicts, lists, strings) with secrets removed from strings.
 
     Keys are kept; values of secret-looking keys become the marker whatever they hold.
+    ``keep`` names top-level fields the caller wrote itself (no user text): left as they are.
     """
     if not _forms(secrets) or value is None:
         return value
+    if keep and isinstance(value, dict):
+        return {k: (v if k in keep else _walk(v, secrets)) for k, v in value.items()}
     return _walk(value, secrets)
+
+
+def scrub_page(page: str, secrets: dict, min_length: int = 4) -> str:
+    """A last pass over a rendered page whose inputs were already scrubbed.
+
+    Secrets shorter than ``min_length`` are skipped here: their inputs were cleaned value by
+    value, and replacing every ``e`` of the page's markup would destroy the page.
+    """
+    return scrub_text(page, {k: v for k, v in (secrets or {}).items()
+                             if v and len(str(v)) >= min_length})
 
 
 def scrub_notebook(nb, secrets: dict):
