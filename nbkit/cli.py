@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from nbkit import settings
 from nbkit.errors import NbkitError
 from nbkit.params import parse_date, parse_seed
 
@@ -85,8 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--warehouse", help="DuckDB file, duckdb:///path or bigquery://PROJECT "
                         "(default: $NBKIT_WAREHOUSE or warehouse/nba.duckdb)")
-    common.add_argument("--project", help="BigQuery project id SQL refers to "
-                        "(default: $NBKIT_PROJECT or nba-props-platform)")
+    common.add_argument("--project", help="the project: an nbkit.toml, or the folder holding "
+                        "it (default: $NBKIT_PROJECT, else found from the working directory up)")
+    common.add_argument("--bigquery-project", dest="bigquery_project",
+                        help="BigQuery project id every table is qualified with "
+                        "(default: $NBKIT_BIGQUERY_PROJECT, the project file, the bigquery:// "
+                        "URL's project, else nba-props-platform)")
     common.add_argument("--debug", action="store_true",
                         help="show the Python traceback of an unexpected error")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
@@ -202,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
+        settings.use(settings.load_settings(args.project, warehouse=args.warehouse,
+                                            bigquery_project=args.bigquery_project))
         return _COMMANDS[args.command](args)
     except NbkitError as err:
         if args.debug:
@@ -223,12 +230,14 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stderr.write(f"nbkit: error: {one_line(err)}\n")
         return 1
+    finally:
+        settings.use(None)
 
 
 def _open(args, read_only: bool = False):
     from nbkit.warehouse import open_warehouse
 
-    return open_warehouse(args.warehouse, args.project, read_only=read_only,
+    return open_warehouse(args.warehouse, args.bigquery_project, read_only=read_only,
                           wait_seconds=30.0 if read_only else 0.0)
 
 

@@ -1,29 +1,30 @@
-"""Settings resolved from arguments, environment and defaults (in that order)."""
+"""Warehouse URL and project id resolution, on top of ``nbkit.settings``."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
+from nbkit import settings as _settings
 from nbkit.errors import ConfigError
 
-DEFAULT_PROJECT = "nba-props-platform"
-DEFAULT_WAREHOUSE = "warehouse/nba.duckdb"
+DEFAULT_PROJECT = _settings.PRODUCTION_PROJECT
+DEFAULT_WAREHOUSE = _settings.DEFAULT_WAREHOUSE
 WAREHOUSE_ENV = "NBKIT_WAREHOUSE"
-PROJECT_ENV = "NBKIT_PROJECT"
+PROJECT_ENV = "NBKIT_BIGQUERY_PROJECT"
 
 # BigQuery project ids: 6-30 chars, lowercase letters, digits, hyphens; starts with a letter.
 _PROJECT_RE = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 
 
 def resolve_warehouse_url(url: str | None = None) -> str:
-    """Return the warehouse URL from the argument, $NBKIT_WAREHOUSE, or the default.
+    """Return the warehouse URL from the argument, else the settings (flag, $NBKIT_WAREHOUSE,
+    project file, default).
 
     Accepted forms: a file path (``warehouse/nba.duckdb``), ``duckdb:///path``,
     ``duckdb://:memory:`` and ``bigquery://PROJECT``.
     """
-    value = url or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
+    value = url or _settings.current().warehouse
     kind, target = parse_warehouse_url(value)
     return f"{kind}://{target}" if kind == "bigquery" else value
 
@@ -56,8 +57,9 @@ def validate_project_id(project: str) -> str:
 
 
 def resolve_project(project: str | None = None) -> str:
-    """Return the project id from the argument, $NBKIT_PROJECT or the default."""
-    return validate_project_id(project or os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT)
+    """Return the project id from the argument, else the settings, else the default."""
+    return validate_project_id(project or _settings.current().bigquery_project
+                               or DEFAULT_PROJECT)
 
 
 def package_data(name: str) -> Path:

@@ -177,7 +177,7 @@ def test_bad_project_ids(project):
 # ----------------------------------------------------------------- the CLI
 
 def nbkit(*args, cwd):
-    env = {k: v for k, v in os.environ.items() if k not in ("NBKIT_WAREHOUSE", "NBKIT_PROJECT")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NBKIT_")}
     return subprocess.run([sys.executable, "-m", "nbkit", *args], capture_output=True,
                           text=True, cwd=cwd, env=env, timeout=60)
 
@@ -199,8 +199,9 @@ CLI_CASES = [
     ["backfill", "--start-date", "2019-01-01", "--end-date", "2019-02-01"],
     ["plan", "--season", "abcd-ef"],
     ["plan", "--season", "2019-20"],
-    ["backfill", "--season", "2023-24", "--project", "x;y"],
-    ["status", "--project", "Bad_Project!"],
+    ["backfill", "--season", "2023-24", "--bigquery-project", "x;y"],
+    ["status", "--bigquery-project", "Bad_Project!"],
+    ["status", "--project", "no/such/project"],
 ]
 
 
