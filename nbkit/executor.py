@@ -86,6 +86,14 @@ class RunOptions:
     lease_ttl_seconds: int = 900
     max_bytes_billed: int | None = None
 
+    def __post_init__(self) -> None:
+        # Same ranges as the CLI flags and notebook parameters (one definition, in spec):
+        # retries=-1 would run no attempt at all and then verify rows nothing wrote.
+        from nbkit.nb.spec import number
+
+        for name in ("workers", "chunk_size", "retries"):
+            number(name, getattr(self, name))
+
 
 @dataclass
 class RunResult:

@@ -138,7 +138,8 @@ def make_request(season=None, start_date=None, end_date=None, dates=None, phases
     elif selectors > 1:
         problems.append("Choose one of season, start/end dates or explicit dates. Fix: "
                         "drop the others")
-    if (start is None) != (end is None) and not date_list and season_year is None:
+    # On what was given, not what parsed: a bad start date is reported once, as a bad date.
+    if (not start_date) != (not end_date) and not date_list and season_year is None:
         problems.append("Both start_date and end_date are needed. Fix: give both "
                         "(inclusive range)")
     if start and end and start > end:

@@ -118,8 +118,9 @@ class Recovery:
         given = dict(warehouse=getattr(warehouse, "url", warehouse) or "", mode=mode,
                      season=season, start_date=start_date, end_date=end_date, dates=dates,
                      processors=processors, apply=apply, workers=workers, on_error=on_error,
-                     bootstrap_days=bootstrap_days)
+                     bootstrap_days=bootstrap_days, wait_seconds=wait_seconds)
         self.params = spec.validate(self.NOTEBOOK, given)
+        wait_seconds = self.params.pop("wait_seconds")
         self.warehouse, self.wait_seconds, self.progress = warehouse, wait_seconds, progress
         self.token = secret("gcp_access_token", gcp_access_token)
         defaults = {"mode": "retry_failed", "apply": False, "workers": 2,

@@ -57,8 +57,9 @@ class SeasonRun:
                      processors=processors, include=include, on_error=on_error,
                      workers=workers, dry_run=dry_run, override_gates=override_gates,
                      allow_incomplete_upstream=allow_incomplete_upstream,
-                     bootstrap_days=bootstrap_days)
+                     bootstrap_days=bootstrap_days, wait_seconds=wait_seconds)
         self.params = spec.validate(self.NOTEBOOK, given)
+        wait_seconds = self.params.pop("wait_seconds")
         self.request = spec.season_request(season, start_date, end_date, dates, phases,
                                            processors, include)
         self.warehouse, self.wait_seconds, self.progress = warehouse, wait_seconds, progress

@@ -19,7 +19,10 @@ TRUE = {"true", "1", "yes", "y", "on"}
 FALSE = {"false", "0", "no", "n", "off", ""}
 CHOICES = {"on_error": ("continue", "stop"), "mode": ("retry_failed", "rerun_dates")}
 BOOLS = ("dry_run", "apply", "strict", "autorun", "allow_incomplete_upstream")
-INTS = {"workers": (1, 32), "bootstrap_days": (0, 60)}
+# The one range definition of every numeric option: notebook parameters, the CLI's flags
+# (--workers, --bootstrap-days...) and RunOptions all check against these.
+INTS = {"workers": (1, 32), "bootstrap_days": (0, 60), "chunk_size": (0, 366),
+        "retries": (0, 10)}
 FLOATS = {"wait_seconds": (0.0, 3600.0)}
 
 
@@ -45,6 +48,17 @@ def coerce(name: str, value):
         return text
     fn = _VALIDATORS.get(name)
     return fn(value) if fn else value
+
+
+def number(name: str, value, flag: str | None = None):
+    """One numeric option checked against its range (INTS/FLOATS); ``flag`` names the CLI form.
+
+    Example:
+        >>> number("workers", "4")
+        4
+    """
+    kind, (low, high) = (int, INTS[name]) if name in INTS else (float, FLOATS[name])
+    return _number(name, value, kind, low, high, flag)
 
 
 def validate(notebook: str, params: dict) -> dict:
@@ -181,15 +195,28 @@ def _bool(name: str, value) -> bool:
                       f"use -p {name} True or -p {name} False")
 
 
-def _number(name: str, value, kind, low, high):
+def _number(name: str, value, kind, low, high, flag: str | None = None):
     try:
-        number = kind(value) if not isinstance(value, bool) else None
-    except (TypeError, ValueError):
+        number = _as_number(value, kind)
+    except (TypeError, ValueError, OverflowError):
         number = None
     if number is None or not low <= number <= high:
-        raise ParamsError(f"{name} {str(value)[:40]!r} is not a number in [{low}, {high}]",
-                          f"use e.g. -p {name} {kind(low if low else high // 8 or 1)}")
+        what = "a whole number" if kind is int else "a number"
+        example = kind(low if low else high // 8 or 1)
+        use = f"{flag} {example}" if flag else f"-p {name} {example}"
+        raise ParamsError(f"{flag or name} {str(value)[:40]!r} is not {what} in [{low}, {high}]",
+                          f"use {what} from {low} to {high}, e.g. {use}")
     return number
+
+
+def _as_number(value, kind):
+    """int('7') / float('0.5'); no bools, no NaN, no 2.5 taken as 2 for a whole number."""
+    if isinstance(value, bool):
+        return None
+    if kind is int and isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    number = kind(str(value).strip()) if isinstance(value, str) else kind(value)
+    return None if number != number else number  # NaN compares unequal to itself
 
 
 def _season_of(day: dt.date) -> int:
