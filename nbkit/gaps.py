@@ -118,8 +118,10 @@ def table_status(states: pd.DataFrame, calendar: SeasonCalendar) -> pd.DataFrame
     frame = states.copy()
     bootstrap = set(calendar.bootstrap_dates())
 
+    known = {p.NAME: p.SKIPS_BOOTSTRAP for p in default_registry.all()}
+
     def status(row) -> str:
-        if row.phase >= 4 and row.data_date in bootstrap:
+        if row.phase >= 4 and row.data_date in bootstrap and known.get(row.processor, True):
             return "expected-empty"
         if row.state in ("done", "done_no_history", "stale", "failed") and row.rows > 0:
             return "complete" if row.state != "failed" else "partial"
