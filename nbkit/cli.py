@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "URL's project, else nba-props-platform)")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
+    parser.add_argument("--project", dest="project_global", metavar="PROJECT",
+                        help="the project (nbkit.toml or its folder), before the command")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sub.add_parser("init", parents=[common], help="create every dataset and table (idempotent)")
@@ -185,9 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("NBKIT_LOG", "WARNING").upper(),
                         format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    inherited = os.environ.get(settings.PROJECT_ENV)
     try:
-        settings.use(settings.load_settings(args.project, warehouse=args.warehouse,
+        settings.use(settings.load_settings(args.project or args.project_global,
+                                            warehouse=args.warehouse,
                                             bigquery_project=args.bigquery_project))
+        _share_project(settings.current().project_file)
         return _COMMANDS[args.command](args)
     except NbkitError as err:
         sys.stderr.write(f"nbkit: error: {err}\n")
@@ -198,6 +203,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         settings.use(None)
+        _share_project(inherited)
+
+
+def _share_project(path) -> None:
+    """Notebook kernels and external commands read the same project as this command."""
+    if path:
+        os.environ[settings.PROJECT_ENV] = str(path)
+    else:
+        os.environ.pop(settings.PROJECT_ENV, None)
 
 
 def _open(args, read_only: bool = False):

@@ -8,6 +8,7 @@ makes the upstream processors. Anything declared by hand (``upstream``,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import ClassVar
@@ -108,8 +109,13 @@ def tables_read(sql: str, path: Path | str) -> tuple[str, ...]:
 
 
 def parse_select(sql: str, path: Path | str) -> exp.Expression:
+    """The one SELECT of ``sql`` (parsed once per text: do not modify the tree, copy it).
+
+    Raises:
+        DeclarationError: the SQL does not parse, or is not one SELECT.
+    """
     try:
-        trees = [t for t in sqlglot.parse(sql, read="bigquery") if t is not None]
+        trees = _parsed(sql)
     except ParseError as err:
         first = str(err).splitlines()[0]
         raise DeclarationError(f"{path}: the SQL does not parse as BigQuery: {first}",
@@ -119,6 +125,11 @@ def parse_select(sql: str, path: Path | str) -> exp.Expression:
         raise DeclarationError(f"{path}: the SQL after the header must be one SELECT",
                                "keep a single SELECT (or WITH ... SELECT) statement")
     return trees[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(sql: str) -> list[exp.Expression]:
+    return [t for t in sqlglot.parse(sql, read="bigquery") if t is not None]
 
 
 def _expected(value: str | None, path: Path) -> str | None:

@@ -119,17 +119,31 @@ def _load() -> dict[str, Table]:
 @functools.lru_cache(maxsize=8)
 def _load_files(user_files: tuple[tuple[Path, int], ...]) -> dict[str, Table]:
     """Built-in DDL, then the user's files (path, mtime: an edited file is read again)."""
-    registry: dict[str, Table] = {}
-    for path in sorted(DDL_DIR.glob("*.sql")):
-        for tree in sqlglot.parse(path.read_text(), read="bigquery"):
-            if isinstance(tree, exp.Create) and tree.kind == "TABLE":
-                table = _table_from_ddl(tree, path)
-                registry[table.id] = table
+    registry = dict(_builtin_tables())
     from nbkit.schema.user import parse_user_ddl
 
     for path, _ in user_files:
         for table in parse_user_ddl(path, registry):
             registry[table.id] = table
+    return registry
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_tables() -> dict[str, Table]:
+    """The package's DDL, parsed once per content (cached on disk: parsing takes ~1 s)."""
+    from nbkit.schema import cache
+
+    files = sorted(DDL_DIR.glob("*.sql"))
+    found = cache.read(files)
+    if found is not None:
+        return found
+    registry: dict[str, Table] = {}
+    for path in files:
+        for tree in sqlglot.parse(path.read_text(), read="bigquery"):
+            if isinstance(tree, exp.Create) and tree.kind == "TABLE":
+                table = _table_from_ddl(tree, path)
+                registry[table.id] = table
+    cache.write(files, registry)
     return registry
 
 
