@@ -76,3 +76,23 @@ def parse_user_ddl(path: Path, known: dict[str, Table]) -> list[Table]:
         raise SchemaError(f"{path}: no CREATE TABLE statement",
                           "add one, or remove the file from pipeline.ddl")
     return tables
+
+
+def ensure_tables(warehouse) -> list[str]:
+    """Create the project's own tables that the warehouse lacks (not the built-in ones:
+    ``nbkit init`` creates those); nothing on a read-only warehouse. Returns the ids created.
+    """
+    from nbkit import schema
+
+    builtin = schema._builtin_tables()
+    mine = [t for t in schema.tables().values() if t.id not in builtin]
+    if not mine or getattr(warehouse, "read_only", False):
+        return []
+    created = []
+    for table in mine:
+        if warehouse.table_exists(table.id):
+            continue
+        warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS `{warehouse.project}.{table.dataset}`")
+        warehouse.execute(table.ddl)
+        created.append(table.id)
+    return created
