@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     inherited = os.environ.get(settings.PROJECT_ENV)
     try:
+        if args.command == "init":
+            _scaffold(args.project or args.project_global)
         settings.use(settings.load_settings(args.project or args.project_global,
                                             warehouse=args.warehouse,
                                             bigquery_project=args.bigquery_project))
@@ -204,6 +206,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         settings.use(None)
         _share_project(inherited)
+
+
+def _scaffold(project) -> None:
+    from nbkit.scaffold import needs_scaffold, scaffold
+
+    if needs_scaffold(project):
+        written = scaffold(project)
+        print(f"Project scaffolded in {Path(project).resolve()}: "
+              + ", ".join(str(p.relative_to(Path(project))) for p in written))
 
 
 def _share_project(path) -> None:
