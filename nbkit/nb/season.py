@@ -35,6 +35,7 @@ from nbkit.nb.common import (
 from nbkit.nb.views import GateResult, PhaseResult, PlanPreview
 from nbkit.params import parse_season, season_label
 from nbkit.processors import registry as default_registry
+from nbkit.schema.user import ensure_tables
 
 PUBLIC = ("warehouse", "season", "start_date", "end_date", "dates", "phases", "processors",
           "include", "on_error", "workers", "dry_run", "override_gates",
@@ -84,6 +85,9 @@ class SeasonRun:
 
     def plan(self) -> PlanPreview:
         """Dry run of every selected phase: each task with its run or skip reason."""
+        if not self.params["dry_run"]:
+            with self._open(read_only=False) as wh:
+                ensure_tables(wh)  # the project's own tables, before any read-only look
         with self._open(read_only=True) as wh:
             prepared = prepare(wh, self.request, self.params["bootstrap_days"])
         self.dates = prepared.plan.dates()
