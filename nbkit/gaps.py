@@ -89,6 +89,8 @@ def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
                                                                                  how="left")
         frame[["rows", "duplicate_rows", "expected_rows"]] = frame[
             ["rows", "duplicate_rows", "expected_rows"]].fillna(0).astype(int)
+        if not proc.EXPECTED_ROWS_SQL:  # no expectation declared: what is there is complete
+            frame["expected_rows"] = frame["rows"]
         frame["processor"], frame["phase"] = proc.NAME, proc.PHASE
         frame["table"], frame["code_version"] = proc.TARGET_TABLE, proc.code_version()
         frame["state"] = [classify(r) for r in frame.itertuples()]
