@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bq_jobs  # noqa: E402
 import catalogue as catalogue_bench  # noqa: E402
+import report_sizes  # noqa: E402
 import scaling  # noqa: E402
 from nbkit import gaps, gates  # noqa: E402
 from nbkit.backfill import execute, prepare  # noqa: E402
@@ -91,6 +92,7 @@ def main() -> int:
                   ("catalogue", lambda: catalogue_bench.measure(results))]
         if not args.skip_demo:
             stages.append(("demo", lambda: _demo_memory(work, results)))
+            stages.append(("report_sizes", lambda: report_sizes.measure(results)))
         if not args.skip_bigquery:
             stages.append(("bq_jobs", lambda: bq_jobs.measure(results)))
         for name, stage in stages:  # one failing stage must not lose the others' figures

@@ -7,7 +7,6 @@ processor), not tqdm's single average, which is what made real ETAs wrong by
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Callable
 
@@ -52,7 +51,9 @@ def format_seconds(seconds: float) -> str:
 
 
 def _make_bar(total: int, desc: str):
-    mode = os.environ.get("NBKIT_PROGRESS", "auto")
+    from nbkit import settings
+
+    mode = settings.current().progress
     if mode == "auto":
         from tqdm.auto import tqdm
     else:  # "text": plain text bars, readable in an executed notebook's saved output
