@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the Python traceback of an unexpected error")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
+    parser.add_argument("--project", dest="project_global", metavar="PROJECT",
+                        help="the project (nbkit.toml or its folder), before the command")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     production = argparse.ArgumentParser(add_help=False)
@@ -218,14 +221,19 @@ def main(argv: list[str] | None = None) -> int:
     _skip_iri_grammars()
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    inherited = os.environ.get(settings.PROJECT_ENV)
     try:
+        if args.command == "init":
+            _scaffold(args.project or args.project_global)
         flags = {k: getattr(args, k, None) for k in ("bootstrap_days", "workers",
                                                       "max_bytes_billed")}
-        settings.use(settings.load_settings(args.project, warehouse=args.warehouse,
+        settings.use(settings.load_settings(args.project or args.project_global,
+                                            warehouse=args.warehouse,
                                             bigquery_project=args.bigquery_project,
                                             reports_dir=getattr(args, "reports", None),
                                             **flags))
         logging.getLogger().setLevel(settings.current().log.upper())
+        _share_project(settings.current().project_file)
         return _COMMANDS[args.command](args)
     except NbkitError as err:
         if args.debug:
@@ -249,6 +257,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         settings.use(None)
+        _share_project(inherited)
+
+
+def _scaffold(project) -> None:
+    from nbkit.scaffold import needs_scaffold, scaffold
+
+    if needs_scaffold(project):
+        written = scaffold(project)
+        print(f"Project scaffolded in {Path(project).resolve()}: "
+              + ", ".join(str(p.relative_to(Path(project))) for p in written))
+
+
+def _share_project(path) -> None:
+    """Notebook kernels and external commands read the same project as this command."""
+    if path:
+        os.environ[settings.PROJECT_ENV] = str(path)
+    else:
+        os.environ.pop(settings.PROJECT_ENV, None)
 
 
 def _open(args, read_only: bool = False):

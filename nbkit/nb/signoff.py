@@ -120,8 +120,9 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
         dates = sc.calendar.game_dates()
         if dates:
             first, last = dates[0], dates[-1]
+        later = [gates.stage_gate(wh, sc, s) for s in gates.later_stages()]
         checks = pd.concat([gates.gate0(wh, first, last), gates.gate1(wh, sc),
-                            gates.gate2(wh, sc), gates.gate3(wh, sc)], ignore_index=True)
+                            gates.gate2(wh, sc), *later, gates.gate3(wh, sc)], ignore_index=True)
         pgs = wh.query(DAILY_SQL, {"start": first, "end": last})
         with_rows = sorted(pd.to_datetime(pgs["day"]).dt.date) if len(pgs) else []
         spot = wh.query(SPOT_SQL, {"dates": _spot_dates(with_rows)}) if with_rows \

@@ -88,7 +88,7 @@ def validate(notebook: str, params: dict) -> dict:
     return out
 
 
-def season_request(season, start_date="", end_date="", dates="", phases="3,4",
+def season_request(season, start_date="", end_date="", dates="", phases="",
                    processors="", include="") -> PlanRequest:
     """The PlanRequest of a season run: the whole season, or a range or dates inside it."""
     year = parse_season(season) if season else None
@@ -140,10 +140,15 @@ def _season(value) -> str:
 
 
 def _phases(value) -> str:
-    items = split_list(value) or ["3", "4"]
-    if any(i not in ("3", "4") for i in items):
-        raise ParamsError(f"phases {value!r} is not valid", "use 3, 4 or 3,4")
-    return ",".join(sorted(set(items)))
+    """Stages to run, comma-separated; empty: every stage of the catalogue."""
+    from nbkit.processors import registry
+
+    stages = [str(s) for s in registry.graph().stages] or ["3", "4"]
+    items = split_list(value)
+    if any(i not in stages for i in items):
+        raise ParamsError(f"phases {value!r} is not valid",
+                          f"use any of the catalogue's stages: {','.join(stages)}, or empty for all")
+    return ",".join(sorted(set(items), key=int))
 
 
 def _processors(value) -> str:
@@ -239,7 +244,7 @@ def _range_check(p: dict) -> None:
 
 def _season_check(p: dict) -> None:
     season_request(p.get("season", ""), p.get("start_date", ""), p.get("end_date", ""),
-                   p.get("dates", ""), p.get("phases", "3,4"), p.get("processors", ""),
+                   p.get("dates", ""), p.get("phases", ""), p.get("processors", ""),
                    p.get("include", ""))
 
 
