@@ -55,7 +55,7 @@ def _number_arg(name: str):
     flag = "--" + name.replace("_", "-")
 
     def convert(value: str):
-        from nbkit.nb.spec import number
+        from nbkit.parameters import number
 
         try:
             return number(name, value, flag)

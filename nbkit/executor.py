@@ -89,7 +89,7 @@ class RunOptions:
     def __post_init__(self) -> None:
         # Same ranges as the CLI flags and notebook parameters (one definition, in spec):
         # retries=-1 would run no attempt at all and then verify rows nothing wrote.
-        from nbkit.nb.spec import number
+        from nbkit.parameters import number
 
         for name in ("workers", "chunk_size", "retries"):
             number(name, getattr(self, name))

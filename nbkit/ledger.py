@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
+from nbkit.secrets import SECRET_WORDS, redact  # noqa: F401 - re-exported
 from nbkit.errors import NbkitError
 
 if TYPE_CHECKING:
@@ -34,8 +35,6 @@ PHASE_NAMES = {3: "phase_3_analytics", 4: "phase_4_precompute"}
 HISTORY_IDENTITY = ("run_id", "processor_name", "data_date", "status", "retry_attempt")
 SETTLE_SECONDS = 60.0          # longest wait for a rival lease to decide before refusing
 SETTLE_POLL_SECONDS = 0.5
-SECRET_WORDS = ("secret", "token", "password", "passwd", "credential", "api_key", "apikey",
-                "private_key", "auth")
 
 
 class LeaseHeldError(NbkitError):
@@ -86,21 +85,6 @@ class Lease:
 
 def new_run_id(prefix: str = "nbkit") -> str:
     return f"{prefix}_{_now():%Y%m%d_%H%M%S}_{uuid.uuid4().hex[:8]}"
-
-
-def redact(params: dict) -> dict:
-    """Copy of params with values of secret-looking keys replaced by '***'."""
-    out = {}
-    for key, value in (params or {}).items():
-        if any(word in str(key).lower() for word in SECRET_WORDS):
-            out[key] = "***"
-        elif isinstance(value, dict):
-            out[key] = redact(value)
-        elif isinstance(value, (list, tuple)):
-            out[key] = [redact(v) if isinstance(v, dict) else v for v in value]
-        else:
-            out[key] = value
-    return out
 
 
 def git_revision() -> str | None:

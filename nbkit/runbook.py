@@ -37,7 +37,7 @@ from pathlib import Path
 import nbformat
 
 from nbkit.errors import NbkitError
-from nbkit.ledger import SECRET_WORDS, redact
+from nbkit.secrets import SECRET_WORDS, redact
 from nbkit.nb.common import (
     COMMAND_ENV,
     NOTEBOOK_PATH_ENV,
@@ -192,7 +192,7 @@ def prepare_parameters(source: Path, given: dict) -> tuple[dict, dict]:
     Returns:
         (parameters to inject, secrets to pass through the environment).
     """
-    from nbkit.nb import spec
+    from nbkit import parameters as spec
 
     defaults = notebook_parameters(source)
     unknown = [n for n in given if n not in defaults]

@@ -31,7 +31,7 @@ def checked_range(start, end) -> tuple[dt.date | None, dt.date | None]:
         >>> checked_range("2023-11-01", None)
         (datetime.date(2023, 11, 1), None)
     """
-    from nbkit.nb.spec import date_range
+    from nbkit.parameters import date_range
 
     return date_range(_iso(start), _iso(end))
 

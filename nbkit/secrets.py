@@ -14,6 +14,24 @@ import html
 import json
 
 _MARKER_CHARS = "*#~_^%!"
+# A parameter whose name holds one of these is a secret: its value is redacted everywhere.
+SECRET_WORDS = ("secret", "token", "password", "passwd", "credential", "api_key", "apikey",
+                "private_key", "auth")
+
+
+def redact(params: dict) -> dict:
+    """Copy of params with values of secret-looking keys replaced by '***'."""
+    out = {}
+    for key, value in (params or {}).items():
+        if any(word in str(key).lower() for word in SECRET_WORDS):
+            out[key] = "***"
+        elif isinstance(value, dict):
+            out[key] = redact(value)
+        elif isinstance(value, (list, tuple)):
+            out[key] = [redact(v) if isinstance(v, dict) else v for v in value]
+        else:
+            out[key] = value
+    return out
 
 
 def scrub_text(text: str, secrets: dict) -> str:
@@ -76,8 +94,6 @@ def scrub_notebook(nb, secrets: dict):
 
 def secret_names(params: dict) -> dict:
     """name -> value of the secret-looking, non-empty parameters (``gcp_access_token``...)."""
-    from nbkit.ledger import SECRET_WORDS
-
     return {k: str(v) for k, v in (params or {}).items()
             if any(w in str(k).lower() for w in SECRET_WORDS) and v not in (None, "")}
 

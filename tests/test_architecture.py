@@ -18,18 +18,21 @@ PACKAGE = Path(__file__).resolve().parents[1] / "nbkit"
 # Lowest first. A module's layer is that of the longest prefix naming it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("nbkit.errors", "nbkit.constants", "nbkit.settings", "nbkit.params",
-                    "nbkit.progress", "nbkit.viz", "nbkit.states", "nbkit.secrets")),
+                    "nbkit.progress", "nbkit.viz", "nbkit.states", "nbkit.secrets",
+                    "nbkit.failures")),
     ("configuration", ("nbkit.config", "nbkit.calendar", "nbkit.schema")),
     ("warehouse", ("nbkit.warehouse",)),
-    ("declarations", ("nbkit.processors", "nbkit.graph", "nbkit.plan", "nbkit.checks")),
+    ("declarations", ("nbkit.processors", "nbkit.graph", "nbkit.plan", "nbkit.checks",
+                      "nbkit.parameters")),
     ("records", ("nbkit.ledger", "nbkit.leases", "nbkit.status", "nbkit.gaps",
-                 "nbkit.checksums", "nbkit.cost", "nbkit.verify", "nbkit.starting_state",
+                 "nbkit.checksums", "nbkit.cost", "nbkit.verify", "nbkit.scope", "nbkit.drift",
+                 "nbkit.starting_state",
                  "nbkit.sample", "nbkit.processors.compute", "nbkit.user_checks")),
     ("engine", ("nbkit.gates", "nbkit.executor", "nbkit.parity", "nbkit.backfill",
                 "nbkit.notify", "nbkit.lineage", "nbkit.cancel", "nbkit.retry", "nbkit.eta",
                 "nbkit.project_safety")),
-    ("presentation", ("nbkit.report", "nbkit.report_assets", "nbkit.report_card",
-                      "nbkit.report_index", "nbkit.nb", "nbkit.runbook")),
+    ("presentation", ("nbkit.report", "nbkit.papermill_hook", "nbkit.report_assets",
+                      "nbkit.report_card", "nbkit.report_index", "nbkit.nb", "nbkit.runbook")),
     ("command", ("nbkit.cli", "nbkit.__main__", "nbkit.scaffold")),
 ]
 # Declarations are values: they never reach the warehouse, the ledger or the executor.

@@ -121,7 +121,7 @@ def run_command(notebook: str, params: dict | None = None) -> str:
         >>> run_command("10_season", {"season": "2023-24", "phases": "4"})
         'nbkit run notebooks/10_season.ipynb -p season 2023-24 -p phases 4'
     """
-    from nbkit.ledger import SECRET_WORDS
+    from nbkit.secrets import SECRET_WORDS
 
     path = str(notebook) if str(notebook).endswith(".ipynb") else \
         f"{NOTEBOOK_DIR}/{Path(notebook).stem}.ipynb"

@@ -18,7 +18,7 @@ from nbkit import gaps
 from nbkit.nb import card
 from nbkit.nb.common import html_table, opened, secret
 from nbkit.nb.tables import empty_as
-from nbkit.nb.spec import date_range
+from nbkit.parameters import date_range
 from nbkit.progress import format_seconds
 from nbkit.status import DEFAULT_START, load_calendar
 
@@ -99,7 +99,7 @@ def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
                  bootstrap_days: int = 7, wait_seconds: float = 30.0,
                  gcp_access_token: str = "") -> GapReport:
     """Measure the warehouse read-only (waits up to wait_seconds for a busy DuckDB file)."""
-    from nbkit.nb import spec
+    from nbkit import parameters as spec
 
     checked = spec.validate("20_gap_analysis", dict(
         start_date=start_date, end_date=end_date, bootstrap_days=bootstrap_days,

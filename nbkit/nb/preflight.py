@@ -27,7 +27,7 @@ from nbkit.nb.common import (
     secret,
     verdict_badge,
 )
-from nbkit.nb.spec import date_range
+from nbkit.parameters import date_range
 from nbkit.status import DEFAULT_START
 
 # Why a Phase 2 table may legitimately hold fewer dates than the schedule.
@@ -95,7 +95,7 @@ def preflight(warehouse=None, start_date="", end_date="", sample_date="2023-11-0
               bootstrap_days: int = 7, wait_seconds: float = 30.0,
               gcp_access_token: str = "") -> PreflightReport:
     """Run Gate 0 read-only; never raises for a failing check (see raise_if_failed)."""
-    from nbkit.nb import spec
+    from nbkit import parameters as spec
 
     checked = spec.validate("00_preflight", dict(
         start_date=start_date, end_date=end_date, sample_date=sample_date,

@@ -24,7 +24,7 @@ from nbkit.nb.common import (
     secret,
     verdict_badge,
 )
-from nbkit.nb.spec import date_range
+from nbkit.parameters import date_range
 from nbkit.status import DEFAULT_START
 
 DAILY_SQL = """
@@ -103,7 +103,7 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
                bootstrap_days: int = 7, wait_seconds: float = 30.0,
                gcp_access_token: str = "") -> SignOff:
     """Run Gates 0-3 read-only over the range (default: the whole schedule)."""
-    from nbkit.nb import spec
+    from nbkit import parameters as spec
 
     checked = spec.validate("30_validation", dict(
         start_date=start_date, end_date=end_date, bootstrap_days=bootstrap_days,

@@ -32,7 +32,7 @@ class Stepper:
     def __init__(self, warehouse=None, season: str = "", start_date: str = "",
                  end_date: str = "", workers: int = 2, bootstrap_days: int = 7,
                  wait_seconds: float = 10.0, gcp_access_token: str = "") -> None:
-        from nbkit.nb import spec
+        from nbkit import parameters as spec
 
         checked = spec.validate("50_interactive", dict(
             season=season, start_date=start_date, end_date=end_date, workers=workers,

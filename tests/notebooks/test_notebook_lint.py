@@ -9,7 +9,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from nbkit.nb import spec
+from nbkit import parameters as spec
 from nbkit.runbook import NOTEBOOKS, is_secret, notebook_parameters
 
 ROOT = Path(__file__).resolve().parents[2]

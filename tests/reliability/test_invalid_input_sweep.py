@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nbkit.errors import NbkitError
-from nbkit.nb import spec
+from nbkit import parameters as spec
 
 from tests.reliability.helpers import assert_one_line_fix, digest, make_toy, run_cli
 

@@ -130,7 +130,7 @@ def test_negative_retries_never_record_success(capsys, wh_copy):
 
 def test_one_range_definition_for_cli_runner_and_notebook_functions(toy):
     from nbkit import nb
-    from nbkit.nb import spec
+    from nbkit import parameters as spec
     from nbkit.runbook import prepare_parameters, resolve_notebook
 
     messages = []

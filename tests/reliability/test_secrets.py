@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from nbkit.ledger import redact
+from nbkit.secrets import redact
 from nbkit.warehouse import open_warehouse
 
 pytestmark = pytest.mark.reliability
