@@ -387,14 +387,20 @@ def _cmd_backfill(args) -> int:
     with _open(args) as wh:
         prepared = prepare(wh, request, args.bootstrap_days)
         runnable = len(prepared.plan.runnable())
+        from nbkit.ledger import new_run_id
+
+        run_id = new_run_id()
         print(f"Plan: {len(prepared.plan.dates())} game dates, {runnable} tasks to run.")
+        if runnable:
+            print(f"Run {run_id}: stop it cleanly with `nbkit cancel {run_id}` (or SIGTERM); "
+                  "rerun the same command to resume.", flush=True)
         options = RunOptions(workers=args.workers, chunk_size=args.chunk_size,
                              on_error=OnError(args.on_error), retries=args.retries,
                              allow_incomplete_upstream=args.allow_incomplete_upstream,
                              take_over_stale_lease=args.take_over_stale_lease,
                              command=command, parameters=vars(args).copy(),
                              progress=not args.no_progress, max_bytes_billed=budget,
-                             max_runtime_seconds=max_runtime)
+                             max_runtime_seconds=max_runtime, run_id=run_id)
         result = execute(wh, prepared, options)
     print(f"Run {result.run_id or '-'}: {result.status} in {result.seconds:.1f} s")
     if not result.outcomes.empty:

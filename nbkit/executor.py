@@ -436,7 +436,9 @@ class _Runner:
 
     def _status(self) -> str:
         statuses = {o.status for o in self.outcomes}
-        if self.cancel.is_set():
+        planned = sum(len(d) for d in self.todo.values())
+        if self.cancel.is_set() and len({(o.processor, o.data_date)
+                                         for o in self.outcomes}) < planned:
             return "cancelled"
         if self.stop.is_set() or "failed" in statuses:
             return "failed"

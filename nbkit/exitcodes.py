@@ -56,7 +56,6 @@ _BY_ERROR = {
     "DryRunRefusedError": ExitCode.BAD_INPUT,
     "SpecError": ExitCode.BAD_INPUT,
     "WarehouseBusyError": ExitCode.LEASE_HELD,   # the embedded file is held by another writer
-    "WarehouseError": ExitCode.INTERNAL_ERROR,   # the warehouse failed outside any task
 }
 
 

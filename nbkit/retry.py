@@ -67,7 +67,7 @@ def call(fn: Callable[[], T], is_transient: Callable[[BaseException], bool],
         The last error, unchanged, when it is permanent or the policy is exhausted; its
         ``nbkit_attempts`` attribute says how many attempts were made.
     """
-    backoff = tenacity.wait_exponential_jitter(initial=policy.initial_seconds,
+    backoff = tenacity.wait_exponential_jitter(multiplier=policy.initial_seconds,
                                                max=policy.max_seconds, jitter=policy.jitter)
 
     def wait(state: tenacity.RetryCallState) -> float:
