@@ -326,9 +326,7 @@ def _named_columns(select_sql: str, table: schema.Table) -> list[str] | None:
     names = list(tree.named_selects)
     if not names or any(not n for n in names):
         return None
-    from nbkit.warehouse.duckdb import _checked_columns
-
-    return _checked_columns(names, table)
+    return checked_columns(names, table)
 
 
 def _clean_labels(labels: dict) -> dict[str, str]:
@@ -379,3 +377,16 @@ def _first_table(statement: str | None) -> str | None:
             if table.args.get("db") is not None:
                 return f"{table.args['db'].name}.{table.name}"
     return None
+
+
+def checked_columns(names: list[str], table: schema.Table) -> list[str]:
+    """The SELECT's column names, refused if any is not the table's or the partition is missing."""
+    unknown = [n for n in names if n not in table.column_names]
+    if unknown:
+        raise WarehouseError(f"The SELECT produces columns not in {table.id}: {unknown[:5]}",
+                             "rename them to the table's columns or drop them", table=table.id)
+    if table.partition_column not in names:
+        raise WarehouseError(f"The SELECT has no {table.partition_column} column",
+                             f"select the partition column {table.partition_column}",
+                             table=table.id)
+    return names

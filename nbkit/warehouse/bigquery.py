@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from nbkit import schema
 from nbkit.config import DEFAULT_PROJECT, validate_project_id
 from nbkit.errors import MissingDependencyError, WarehouseError
-from nbkit.warehouse.base import DATES_PARAM, Warehouse
+from nbkit.warehouse.base import DATES_PARAM, Warehouse, checked_columns
 from nbkit.warehouse.sql import bind_names, parse_bigquery, parameter_names
 
 if TYPE_CHECKING:
@@ -176,10 +176,9 @@ class BigQueryWarehouse(Warehouse):
         return int(job.num_dml_affected_rows or 0)
 
     def _select_columns(self, select_sql: str, params: dict, table: schema.Table) -> list[str]:
-        from nbkit.warehouse.duckdb import _checked_columns
 
         df = self._query(f"SELECT * FROM ({select_sql}) LIMIT 0", params)
-        return _checked_columns(list(df.columns), table)
+        return checked_columns(list(df.columns), table)
 
     def _replace(self, table: schema.Table, columns: list[str], select_sql: str, merge_sql: str,
                  params: dict) -> tuple[int, int]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from nbkit import schema
 from nbkit.errors import WarehouseBusyError, WarehouseError
-from nbkit.warehouse.base import Warehouse
+from nbkit.warehouse.base import Warehouse, checked_columns
 from nbkit.warehouse.sql import bind, to_duckdb
 
 _LOCK_RE = re.compile(r"(Could not set lock|Conflicting lock)", re.I)
@@ -77,7 +77,7 @@ class DuckDBWarehouse(Warehouse):
         probe = f"SELECT * FROM ({select_sql}) LIMIT 0"
         cursor, _ = self._run(probe, params)
         names = [d[0] for d in cursor.description]
-        return _checked_columns(names, table)
+        return checked_columns(names, table)
 
     def _replace(self, table: schema.Table, columns: list[str], select_sql: str, merge_sql: str,
                  params: dict) -> tuple[int, int]:
@@ -179,18 +179,6 @@ class DuckDBWarehouse(Warehouse):
             self._root.close()
         except duckdb.Error:
             pass
-
-
-def _checked_columns(names: list[str], table: schema.Table) -> list[str]:
-    unknown = [n for n in names if n not in table.column_names]
-    if unknown:
-        raise WarehouseError(f"The SELECT produces columns not in {table.id}: {unknown[:5]}",
-                             "rename them to the table's columns or drop them", table=table.id)
-    if table.partition_column not in names:
-        raise WarehouseError(f"The SELECT has no {table.partition_column} column",
-                             f"select the partition column {table.partition_column}",
-                             table=table.id)
-    return names
 
 
 def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
