@@ -29,7 +29,7 @@ from nbkit import retry
 from nbkit.calendar import SeasonCalendar
 from nbkit.cancel import CancelToken
 from nbkit.errors import NbkitError
-from nbkit.ledger import Ledger, Outcome, new_run_id
+from nbkit.ledger import RUN_HISTORY, Ledger, Outcome, new_run_id
 from nbkit.plan import Plan, upstream_dates
 from nbkit.processors import Registry, registry as default_registry
 from nbkit.processors.base import Processor
@@ -211,7 +211,7 @@ class _Runner:
                                                                  self.calendar)
                                                      for p, d in self.todo.items()},
                                     [[p.NAME for p in lv] for lv in _levels(procs)],
-                                    self.opt.workers)
+                                    self.opt.workers, RUN_HISTORY)
         self.progress = Progress(sum(len(d) for d in self.todo.values()), self.opt.progress,
                                  self.eta.remaining_seconds)
         self.cancel.watch_remote(cancelling.remote_poller(self.wh, self.run_id))

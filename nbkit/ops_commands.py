@@ -46,9 +46,11 @@ def cmd_ready(args) -> int:
     from nbkit.ledger import Ledger
     from nbkit.processors import registry
 
-    from nbkit import cli
+    from nbkit.plan import make_request
 
-    request = cli._request(args)
+    request = make_request(season=args.season, start_date=args.start_date,
+                           end_date=args.end_date, dates=args.dates, phases=args.phases,
+                           processors=args.processors, include=args.include)
     reasons: list[str] = []
     code = ExitCode.SUCCESS
     with _open(args, read_only=True, wait=args.wait_seconds) as wh:

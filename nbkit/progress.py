@@ -19,10 +19,9 @@ import os
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable
 
-if TYPE_CHECKING:
-    from nbkit.warehouse import Warehouse
+Warehouse = Any  # a nbkit.warehouse.Warehouse (not imported: progress sits below it)
 
 log = logging.getLogger(__name__)
 HISTORY_ROWS = 20000
@@ -85,10 +84,10 @@ class EtaModel:
 
     @classmethod
     def for_run(cls, warehouse: Warehouse, procs: list, chunks: dict[str, list[list]],
-                levels: list[list[str]], workers: int) -> EtaModel:
+                levels: list[list[str]], workers: int, history_table: str) -> EtaModel:
         """A model for a run, with the ledger's history of these processors as fallback."""
         try:
-            history = ledger_history(warehouse, procs)
+            history = ledger_history(warehouse, procs, history_table)
         except Exception:  # noqa: BLE001 - an ETA is never worth failing a run for
             log.warning("no ledger history for the ETA", exc_info=True)
             history = {}
@@ -145,16 +144,16 @@ class EtaModel:
         return sum(rates) / len(rates) * dates if rates else None
 
 
-def ledger_history(warehouse: Warehouse, procs: list) -> dict[str, list[tuple[int, float]]]:
-    """processor -> [(chunk dates, chunk seconds)] of its recent successful chunks."""
-    from nbkit.ledger import RUN_HISTORY
-
+def ledger_history(warehouse: Warehouse, procs: list,
+                   table: str) -> dict[str, list[tuple[int, float]]]:
+    """processor -> [(chunk dates, chunk seconds)] of its recent successful chunks in the
+    run-history ``table`` (the ledger's processor_run_history)."""
     names = {p.RUN_HISTORY_NAME: p.NAME for p in procs}
     if not names:
         return {}
     frame = warehouse.query(
         f"SELECT processor_name, duration_seconds, summary "
-        f"FROM `{warehouse.project}.{RUN_HISTORY}` "
+        f"FROM `{warehouse.project}.{table}` "
         f"WHERE data_date >= DATE '1900-01-01' AND processor_name IN UNNEST(@names) "
         f"AND status IN ('success', 'partial') ORDER BY processed_at DESC LIMIT {HISTORY_ROWS}",
         {"names": sorted(names)})

@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "nbkit"
 # Lowest first. A module's layer is that of the longest prefix naming it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("nbkit.errors", "nbkit.constants", "nbkit.settings", "nbkit.params",
-                    "nbkit.progress", "nbkit.viz", "nbkit.states", "nbkit.secrets")),
+                    "nbkit.progress", "nbkit.viz", "nbkit.states", "nbkit.secrets",
+                    "nbkit.exitcodes", "nbkit.jsonout")),
     ("configuration", ("nbkit.config", "nbkit.calendar", "nbkit.schema")),
     ("warehouse", ("nbkit.warehouse",)),
     ("declarations", ("nbkit.processors", "nbkit.graph", "nbkit.plan", "nbkit.checks")),
@@ -27,8 +28,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                  "nbkit.sample", "nbkit.processors.compute")),
     ("engine", ("nbkit.gates", "nbkit.executor", "nbkit.parity", "nbkit.backfill",
                 "nbkit.notify", "nbkit.lineage", "nbkit.cancel", "nbkit.retry", "nbkit.eta")),
-    ("presentation", ("nbkit.report", "nbkit.nb", "nbkit.runbook")),
-    ("command", ("nbkit.cli", "nbkit.__main__")),
+    ("presentation", ("nbkit.report", "nbkit.nb", "nbkit.runbook", "nbkit.runs")),
+    ("command", ("nbkit.cli", "nbkit.__main__", "nbkit.ops_commands")),
 ]
 # Declarations are values: they never reach the warehouse, the ledger or the executor.
 NO_IO = ("nbkit.processors", "nbkit.graph", "nbkit.plan")
