@@ -33,6 +33,10 @@ def measure(results: dict, warehouse_with_history: Path, work: Path) -> None:
     with open_warehouse(str(path)) as wh:
         request = make_request(start_date=START.isoformat(), end_date=END.isoformat(),
                                include="all")
+        # The history an operator's next full run has: one earlier run of the same shape
+        # (a first backfill on the sample runs Phase 3 only on its few missing dates, in
+        # chunks far smaller than a season, which says little about season-sized chunks).
+        execute(wh, prepare(wh, request), RunOptions(progress=False))
         run = execute(wh, prepare(wh, request), RunOptions(progress=False))
     results.update(errors(run.eta_samples))
     results["eta_run_seconds"] = round(run.seconds, 3)
@@ -79,8 +83,6 @@ def main() -> int:
             with open_warehouse(str(source)) as wh:
                 wh.init_schema()
                 build_sample(wh, seed=7)
-                request = make_request(start_date=START.isoformat(), end_date=END.isoformat())
-                execute(wh, prepare(wh, request), RunOptions(progress=False))
         results: dict = {}
         measure(results, source, work)
         for key, value in results.items():

@@ -173,6 +173,8 @@ def ledger_history(warehouse: Warehouse, procs: list,
 def _fit(points: list[tuple[int, float]], dates: int) -> float:
     """Seconds for a chunk of ``dates`` from (dates, seconds) points: a + b*dates by least
     squares when sizes differ, else proportional to the nearest size's mean."""
+    near = [(n, s) for n, s in points if max(n, dates) <= 2 * max(min(n, dates), 1)]
+    points = near or points  # chunks of about this size say the most about it
     sizes = {n for n, _ in points}
     if len(sizes) >= 2:
         mean_n = sum(n for n, _ in points) / len(points)
