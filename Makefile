@@ -62,4 +62,4 @@ bench: install bqemu  ## benchmarks; prints a table and saves bench/results/late
 	NBKIT_BQEMU_VENV=$(BQEMU_VENV) $(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) warehouse reports/runs reports/index.html
+	rm -rf $(VENV) warehouse reports/runs reports/index.html reports/assets

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bq_jobs  # noqa: E402
+import report_sizes  # noqa: E402
 import scaling  # noqa: E402
 from nbkit import gaps, gates  # noqa: E402
 from nbkit.backfill import execute, prepare  # noqa: E402
@@ -90,6 +91,7 @@ def main() -> int:
                   ("notebook", lambda: _notebook_overhead(path, work, results))]
         if not args.skip_demo:
             stages.append(("demo", lambda: _demo_memory(work, results)))
+            stages.append(("report_sizes", lambda: report_sizes.measure(results)))
         if not args.skip_bigquery:
             stages.append(("bq_jobs", lambda: bq_jobs.measure(results)))
         for name, stage in stages:  # one failing stage must not lose the others' figures

@@ -20,7 +20,7 @@ DEFAULT_BOOTSTRAP_DAYS = 7
 SCHEDULE_SQL = """
 SELECT game_date, season_year, game_id, game_status,
        is_regular_season, is_playoffs, is_all_star
-FROM `nba-props-platform.nba_raw.nbac_schedule`
+FROM `nba_raw.nbac_schedule`
 WHERE game_date BETWEEN @start_date AND @end_date
 """
 

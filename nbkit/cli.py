@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -75,15 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--bigquery-project", dest="bigquery_project",
                         help="BigQuery project id every table is qualified with "
                         "(default: $NBKIT_BIGQUERY_PROJECT, the project file, the bigquery:// "
-                        "URL's project, else nba-props-platform)")
+                        "URL's project, else the production project)")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser("init", parents=[common], help="create every dataset and table (idempotent)")
+    production = argparse.ArgumentParser(add_help=False)
+    production.add_argument("--i-mean-production", dest="i_mean_production",
+                            action="store_true",
+                            help="allow writing to the production project (BigQuery)")
+    sub.add_parser("init", parents=[common, production],
+                   help="create every dataset and table (idempotent)")
 
-    sample = sub.add_parser("sample-data", parents=[common],
+    sample = sub.add_parser("sample-data", parents=[common, production],
                             help="build the realistic four-season raw dataset")
+    sample.add_argument("--force", action="store_true",
+                        help="replace a warehouse holding run history or non-sample rows")
     sample.add_argument("--seed", type=_seed_arg, default=7, help="random seed (default 7)")
     sample.add_argument("--as-of", type=_date_arg("--as-of"), default=None,
                         help="last final game date (default 2024-11-29)")
@@ -108,8 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument("--phase", dest="phases", help="3, 4 or 3,4 (default both)")
     selection.add_argument("--processors", help="comma-separated processor names")
     selection.add_argument("--include", help="missing,partial,failed,stale (default) or all")
-    selection.add_argument("--bootstrap-days", type=int, default=7,
-                           help="days from opening night without Phase 4 output (default 7)")
+    selection.add_argument("--bootstrap-days", type=int, default=None,
+                           help="days from opening night without Phase 4 output (default: "
+                                "$NBKIT_BOOTSTRAP_DAYS, the project file, else 7)")
 
     plan = sub.add_parser("plan", parents=[common, selection],
                           help="dry run: what a backfill would do, and why")
@@ -117,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("backfill", parents=[common, selection],
                          help="run the backfill (resumable: rerun the same command)")
-    run.add_argument("--workers", type=int, default=2)
+    run.add_argument("--workers", type=int, default=None,
+                     help="processors run at once (default: $NBKIT_WORKERS, the project "
+                          "file, else 2)")
     run.add_argument("--chunk-size", type=int, default=0,
                      help="dates per statement (default 0: a season per statement)")
     run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
@@ -138,7 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     notebook = argparse.ArgumentParser(add_help=False)
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                           metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
-    notebook.add_argument("--reports", default="reports", help="reports folder (default reports)")
+    notebook.add_argument("--reports", default=None, help="reports folder (default: "
+                          "$NBKIT_REPORTS_DIR, the project file, else reports)")
+    notebook.add_argument("--self-contained", action="store_true", dest="self_contained",
+                          help="one mailable HTML file: plotly.js and the CSS inlined "
+                               "instead of linked from reports/assets/")
 
     run_nb = sub.add_parser("run", parents=[common, notebook],
                             help="execute a notebook with papermill; save it, its HTML and run.json")
@@ -194,8 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     _skip_iri_grammars()
-    logging.basicConfig(level=os.environ.get("NBKIT_LOG", "WARNING").upper(),
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     from nbkit import jsonout
     from nbkit.exitcodes import ExitCode, for_error
 
@@ -214,8 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     error: BaseException | None = None
     with jsonout.stdout_to_stderr(args.json) as real_stdout:
         try:
+            flags = {k: getattr(args, k, None) for k in ("bootstrap_days", "workers",
+                                                          "max_bytes_billed")}
             settings.use(settings.load_settings(args.project, warehouse=args.warehouse,
-                                                bigquery_project=args.bigquery_project))
+                                                bigquery_project=args.bigquery_project,
+                                                reports_dir=getattr(args, "reports", None),
+                                                **flags))
+            logging.getLogger().setLevel(settings.current().log.upper())
             code = ExitCode(_COMMANDS[args.command](args))
         except NbkitError as err:
             sys.stderr.write(f"nbkit: error: {err}\n")
@@ -253,7 +270,16 @@ def _open(args, read_only: bool = False):
                           wait_seconds=30.0 if read_only else 0.0)
 
 
+def _checked_target(args, command: str) -> None:
+    from nbkit.config import resolve_warehouse
+    from nbkit.project_safety import check_write_target
+
+    check_write_target(resolve_warehouse(args.warehouse, args.bigquery_project), command,
+                       args.i_mean_production)
+
+
 def _cmd_init(args) -> int:
+    _checked_target(args, "init")
     with _open(args) as wh:
         created = wh.init_schema()
     print(f"Schema ready at {wh.url}: {len(created)} table(s) created.")
@@ -264,9 +290,13 @@ def _cmd_init(args) -> int:
 def _cmd_sample(args) -> int:
     from nbkit.sample import DEFAULT_AS_OF, build_sample, check_as_of
 
+    from nbkit.project_safety import record_build, refuse_if_in_use
+
     as_of = check_as_of(args.as_of or DEFAULT_AS_OF)
+    _checked_target(args, "sample-data")
     started = time.monotonic()
     with _open(args) as wh:
+        refuse_if_in_use(wh, args.raw_only, args.force)
         wh.init_schema()
         counts = build_sample(wh, seed=args.seed, as_of=as_of, progress=_progress,
                               synthetic_seasons=args.synthetic_seasons)
@@ -282,6 +312,7 @@ def _cmd_sample(args) -> int:
                   f"defects placed: team_offense_game_summary partial on {state.partial_date}, "
                   f"{state.duplicate_rows} duplicate player_game_summary rows on "
                   f"{state.duplicate_date}.")
+        record_build(wh, args.seed, as_of, args.synthetic_seasons, args.raw_only)
     print(f"Sample warehouse ready at {wh.url} in {time.monotonic() - started:.1f} s.")
     args.out.update(warehouse=wh.url, rows=total, tables=counts, seed=args.seed,
                     as_of=as_of, seconds=round(time.monotonic() - started, 3))
@@ -347,7 +378,7 @@ def _cmd_plan(args) -> int:
 
     request = _request(args)
     with _open(args, read_only=True) as wh:
-        prepared = prepare(wh, request, args.bootstrap_days)
+        prepared = prepare(wh, request, settings.current().bootstrap_days)
     plan = prepared.plan
     print(f"Plan: {len(plan.dates())} game dates over {plan.calendar_days} calendar days, "
           f"{len(plan.runnable())} of {len(plan.tasks)} tasks to run (dry run: nothing written)")
@@ -379,13 +410,14 @@ def _cmd_backfill(args) -> int:
     from nbkit.cost import parse_bytes
 
     request = _request(args)
-    budget = parse_bytes(args.max_bytes_billed) if args.max_bytes_billed else None
+    chosen = settings.current()
+    budget = parse_bytes(chosen.max_bytes_billed) if chosen.max_bytes_billed else None
     from nbkit.cancel import parse_duration
 
     max_runtime = parse_duration(args.max_runtime) if args.max_runtime else None
     command = "nbkit " + " ".join(sys.argv[1:]) if sys.argv[1:] else "nbkit backfill"
     with _open(args) as wh:
-        prepared = prepare(wh, request, args.bootstrap_days)
+        prepared = prepare(wh, request, chosen.bootstrap_days)
         runnable = len(prepared.plan.runnable())
         from nbkit.ledger import new_run_id
 
@@ -394,11 +426,14 @@ def _cmd_backfill(args) -> int:
         if runnable:
             print(f"Run {run_id}: stop it cleanly with `nbkit cancel {run_id}` (or SIGTERM); "
                   "rerun the same command to resume.", flush=True)
-        options = RunOptions(workers=args.workers, chunk_size=args.chunk_size,
+        options = RunOptions(workers=chosen.workers, chunk_size=args.chunk_size,
                              on_error=OnError(args.on_error), retries=args.retries,
                              allow_incomplete_upstream=args.allow_incomplete_upstream,
                              take_over_stale_lease=args.take_over_stale_lease,
-                             command=command, parameters=vars(args).copy(),
+                             command=command, parameters={
+                                 **vars(args), "workers": chosen.workers,
+                                 "bootstrap_days": chosen.bootstrap_days,
+                                 "max_bytes_billed": chosen.max_bytes_billed},
                              progress=not args.no_progress, max_bytes_billed=budget,
                              max_runtime_seconds=max_runtime, run_id=run_id)
         result = execute(wh, prepared, options)
@@ -435,9 +470,11 @@ def _run_nb(args, notebook: str, **fixed) -> int:
             params.setdefault(key, getattr(args, key).isoformat())
     params.update(fixed)
     print(f"Running {notebook} with papermill ...", flush=True)
-    report = run_notebook(notebook, params, reports_dir=args.reports, warehouse=args.warehouse)
+    reports = settings.current().reports_dir
+    report = run_notebook(notebook, params, reports_dir=reports, warehouse=args.warehouse,
+                          self_contained=args.self_contained)
     print(report.summary())
-    print(f"  index: {Path(args.reports) / 'index.html'}")
+    print(f"  index: {Path(reports) / 'index.html'}")
     from nbkit.exitcodes import for_notebook
 
     ledger = _ledger_runs(report.run_json)

@@ -196,7 +196,7 @@ def _pgs_sanity(out: _Checks, warehouse: Warehouse, sc: Scope) -> None:
                COUNT(DISTINCT player_lookup) AS players,
                COUNTIF(minutes_played IS NULL) / COUNT(*) AS minutes_null_rate,
                COUNTIF(points IS NULL) / COUNT(*) AS points_null_rate
-        FROM `nba-props-platform.nba_analytics.player_game_summary`
+        FROM `nba_analytics.player_game_summary`
         WHERE game_date BETWEEN @start AND @end GROUP BY season_year ORDER BY season_year""",
         {"start": sc.start, "end": sc.end})
     for row in frame.itertuples():
@@ -218,11 +218,11 @@ def _team_game_check(out: _Checks, warehouse: Warehouse, name: str, table: str,
     frame = warehouse.query(f"""
         WITH expected AS (
           SELECT game_date, 2 * COUNT(*) AS team_games
-          FROM `nba-props-platform.nba_raw.nbac_schedule`
+          FROM `nba_raw.nbac_schedule`
           WHERE game_date BETWEEN @s AND @e AND game_status = 3 GROUP BY 1),
         actual AS (
           SELECT game_date, COUNT(DISTINCT CONCAT(game_id, '|', team_abbr)) AS team_games
-          FROM `nba-props-platform.{table}`
+          FROM `{table}`
           WHERE game_date BETWEEN @s AND @e GROUP BY 1)
         SELECT e.game_date, e.team_games AS expected, COALESCE(a.team_games, 0) AS actual
         FROM expected e LEFT JOIN actual a USING (game_date)
@@ -237,7 +237,7 @@ def _pcf_sanity(out: _Checks, warehouse: Warehouse, sc: Scope) -> None:
     frame = warehouse.query("""
         SELECT MIN(total_composite_adjustment) AS lo, MAX(total_composite_adjustment) AS hi,
                AVG(total_composite_adjustment) AS mean, COUNT(*) AS n
-        FROM `nba-props-platform.nba_precompute.player_composite_factors`
+        FROM `nba_precompute.player_composite_factors`
         WHERE game_date BETWEEN @start AND @end""", {"start": sc.start, "end": sc.end})
     row = frame.iloc[0]
     if not row["n"]:
@@ -258,7 +258,7 @@ def _phase2_checks(out: _Checks, warehouse: Warehouse, cal: SeasonCalendar) -> N
 
     def dates_of(table: str, column: str = "game_date") -> set:
         frame = warehouse.query(
-            f"SELECT DISTINCT {column} AS d FROM `nba-props-platform.{table}` "
+            f"SELECT DISTINCT {column} AS d FROM `{table}` "
             f"WHERE {column} BETWEEN @s AND @e", {"s": start, "e": end})
         return set(pd.to_datetime(frame["d"]).dt.date)
 
@@ -289,7 +289,7 @@ def _phase2_checks(out: _Checks, warehouse: Warehouse, cal: SeasonCalendar) -> N
                      "nba_raw.nbac_gamebook_player_stats", start, end, "gamebook teams")
     nulls = warehouse.query("""
         SELECT COUNTIF(player_lookup IS NULL OR team_abbr IS NULL) AS n
-        FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+        FROM `nba_raw.nbac_gamebook_player_stats`
         WHERE game_date BETWEEN @s AND @e""", {"s": start, "e": end})["n"].iloc[0]
     out.add("phase 2 gamebook rows with NULL player_lookup/team_abbr", int(nulls), "= 0",
             PASS if not nulls else FAIL, "such players vanish from every downstream table")

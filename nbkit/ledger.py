@@ -382,7 +382,9 @@ def _now() -> dt.datetime:
 
 def _operator() -> str:
     try:
-        return os.environ.get("NBKIT_OPERATOR") or getpass.getuser()
+        from nbkit import settings
+
+        return settings.current().operator or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
 

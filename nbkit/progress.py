@@ -35,7 +35,9 @@ class Progress:
         self.total, self.eta, self.done, self.desc = total, eta, 0, desc
         self.started = time.monotonic()
         self.samples: list[tuple[float, int, float | None]] = []
-        self.text_mode = os.environ.get("NBKIT_PROGRESS", "auto") == "text"
+        from nbkit import settings
+
+        self.text_mode = settings.current().progress == "text"
         self.enabled = enabled and bool(total)
         self.bar = _make_bar(total, desc) if self.enabled and not self.text_mode else None
 
@@ -205,7 +207,12 @@ def format_seconds(seconds: float) -> str:
 
 
 def _make_bar(total: int, desc: str):
-    from tqdm.auto import tqdm
+    from nbkit import settings
 
+    mode = settings.current().progress
+    if mode == "auto":
+        from tqdm.auto import tqdm
+    else:  # "text": plain text bars, readable in an executed notebook's saved output
+        from tqdm import tqdm
     return tqdm(total=total, desc=desc, unit="task", file=sys.stdout, mininterval=0.5,
                 dynamic_ncols=True)

@@ -1,9 +1,10 @@
 """Run reports: an executed notebook as offline HTML, and ``reports/index.html``.
 
-The HTML uses JupyterLab's look with code hidden by default (a button shows it),
-no CDN (require.js, MathJax, mermaid and the widget manager are left out) and
-plotly.js embedded once when the notebook holds a chart, so a report opens and
-its charts work on a machine without network. Every value that comes from data
+The HTML uses JupyterLab's look with code hidden by default (a button shows it) and
+no CDN (require.js, MathJax, mermaid and the widget manager are left out). plotly.js
+and the JupyterLab CSS are stored once under ``reports/assets/`` and linked
+relatively (``nbkit.report_assets``), or inlined for a self-contained file, so a
+report opens and its charts work on a machine without network. Every value that comes from data
 is escaped: a player called ``<script>alert(1)</script>`` renders as text.
 """
 
@@ -12,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 from pathlib import Path
-from urllib.parse import quote
 
 import nbformat
 
@@ -26,27 +27,45 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 def render_notebook_html(nb: nbformat.NotebookNode, title: str, status: str = "",
                          rows: list[tuple[str, str]] | None = None,
-                         links: list[tuple[str, str]] | None = None) -> str:
-    """The executed notebook as one self-contained HTML page (code hidden by default).
+                         links: list[tuple[str, str]] | None = None, *,
+                         card: dict | None = None, html_path: Path | None = None,
+                         assets_dir: Path | None = None) -> str:
+    """The executed notebook as one HTML page (code hidden by default).
 
     Args:
         nb: the executed notebook.
-        title: the banner title.
-        status: ``success`` or ``failed`` (banner colour).
-        rows: (label, value) pairs shown in the banner.
-        links: (label, relative href) pairs shown in the banner.
+        title: the card's title.
+        status: ``success`` or ``failed`` (card colour).
+        rows: extra (label, value) pairs shown in the card.
+        links: (label, relative href) pairs shown in the card.
+        card: nbkit.report_card.build_card output (verdict, numbers, gates, parameters).
+        html_path: where the page will be written (its links to the assets are relative).
+        assets_dir: the shared assets folder; None inlines plotly.js and the CSS (one
+            self-contained, mailable file).
     """
     from nbconvert import HTMLExporter
 
+    from nbkit import report_assets as assets
+
+    shared = assets_dir is not None and html_path is not None
+    plotly = has_plotly(nb)
     exporter = HTMLExporter(template_name="lab", extra_template_basedirs=[str(TEMPLATES)],
                             template_file=str(TEMPLATES / "nbkit_report.html.j2"))
     resources = {"metadata": {"name": title},
                  "nbkit": {"title": title, "status": status or "unknown",
+                           "card": card or {"verdict": (status or "unknown").upper(),
+                                            "numbers": [], "gates": [], "params": [],
+                                            "notes": []},
                            "rows": [(str(a), str(b)) for a, b in rows or []],
                            "links": [(str(a), str(b)) for a, b in links or []],
-                           "plotlyjs": _plotlyjs() if has_plotly(nb) else ""}}
-    body, _ = exporter.from_notebook_node(_without_widget_state(nb), resources=resources)
-    return body
+                           "plotly_src": assets.href(assets.plotly_asset(assets_dir),
+                                                     html_path.parent)
+                           if plotly and shared else "",
+                           "plotlyjs": assets.plotly_inline() if plotly and not shared
+                           else ""}}
+    body, _ = exporter.from_notebook_node(_for_report(nb), resources=resources)
+    return assets.externalize_css(body, html_path, assets_dir) if shared \
+        else assets.inline_css(body)
 
 
 def has_plotly(nb: nbformat.NotebookNode) -> bool:
@@ -74,16 +93,20 @@ def load_runs(reports_dir: str | Path = "reports") -> list[dict]:
 
 
 def write_index(reports_dir: str | Path = "reports") -> Path:
-    """Write reports/index.html: every run, newest first, linking to its report and notebook."""
+    """Write reports/index.html, the run browser (nbkit.report_index): every run, newest first."""
     import jinja2
 
+    from nbkit.report_index import index_context
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    rows = [_index_row(r) for r in load_runs(reports_dir)]
     html = env.get_template("index.html.j2").render(
-        runs=rows, generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
+        generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        **index_context(load_runs(reports_dir)))
     out = Path(reports_dir) / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html)
+    tmp = out.with_name(f".index.{os.getpid()}.tmp")
+    tmp.write_text(html)
+    os.replace(tmp, out)  # a reader never sees half a page; two runs finishing both write whole
     return out
 
 
@@ -153,56 +176,37 @@ def scrub_text(text: str, secrets: dict, escaped: bool = False) -> str:
     return text
 
 
-def _index_row(run: dict) -> dict:
-    params = run.get("parameters") or {}
-    base = f"{RUNS_DIR}/{quote(run['_dir'])}/"
-    links = [(label, base + quote(str(run[key]))) for label, key in
-             (("report", "html"), ("notebook", "executed_notebook")) if run.get(key)]
-    links.append(("run.json", base + "run.json"))
-    error = run.get("error") or {}
-    return {
-        "started_at": str(run.get("started_at", ""))[:19].replace("T", " "),
-        "notebook": str(run.get("notebook", "")), "scope": _scope(params),
-        "status": str(run.get("status", "unknown")),
-        "error": f"{error.get('ename', '')}: {str(error.get('evalue', ''))[:160]}"
-                 if error else "",
-        "gates": sorted((str(k), str(v)) for k, v in (run.get("gate_verdicts") or {}).items()),
-        "duration": _duration(run.get("duration_seconds")),
-        "ledger_run_ids": [str(r) for r in run.get("ledger_run_ids") or []],
-        "links": links,
-    }
-
-
-def _scope(params: dict) -> str:
-    parts = []
-    if params.get("season"):
-        parts.append(str(params["season"]))
-    start, end = params.get("start_date"), params.get("end_date")
-    if start and end:
-        parts.append(f"{start}..{end}")
-    elif start or end:
-        parts.append(f"from {start}" if start else f"to {end}")
-    if params.get("dates"):
-        dates = str(params["dates"]).split(",")
-        parts.append(dates[0] + (f" (+{len(dates) - 1})" if len(dates) > 1 else ""))
-    return " ".join(parts) or "all dates"
-
-
-def _duration(seconds) -> str:
-    if seconds is None:
-        return ""
-    from nbkit.progress import format_seconds
-
-    return format_seconds(float(seconds))
-
-
-def _plotlyjs() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
-
-
-def _without_widget_state(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def _for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without widget state, each progress bar reduced to its final line."""
     copy = nbformat.from_dict(json.loads(json.dumps(nb)))
     copy.metadata.pop("widgets", None)
+    for cell in copy.cells:
+        merged: list = []
+        run: dict = {}  # stream name -> its merged output, within a run of stream outputs
+        for output in cell.get("outputs", []):  # each refresh may be its own stream output
+            if output.get("output_type") != "stream":
+                run = {}
+                merged.append(output)
+            elif output.get("name") in run:
+                run[output["name"]]["text"] += output.get("text", "")
+            else:
+                run[output.get("name")] = output
+                output["text"] = output.get("text", "")
+                merged.append(output)
+        for output in merged:
+            if output.get("output_type") == "stream":
+                output["text"] = final_lines(output.get("text", ""))
+        if "outputs" in cell:
+            cell["outputs"] = merged
     return copy
+
+
+def final_lines(text: str) -> str:
+    """What a terminal would show: each line's last carriage-return refresh only.
+
+    Example:
+        >>> final_lines("backfill:   0%| eta=8m\\rbackfill: 100%| 10/10\\n")
+        'backfill: 100%| 10/10\\n'
+    """
+    lines = text.split("\n")
+    return "\n".join(line.rstrip("\r").rsplit("\r", 1)[-1] for line in lines)

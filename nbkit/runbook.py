@@ -98,7 +98,7 @@ class RunReport:
 def run_notebook(notebook: str | Path, parameters: dict | None = None,
                  reports_dir: str | Path = "reports", warehouse: str | None = None, *,
                  kernel_name: str | None = None, timeout: float | None = None,
-                 start_timeout: float = 60.0) -> RunReport:
+                 start_timeout: float = 60.0, self_contained: bool = False) -> RunReport:
     """Execute a notebook with papermill and save the executed copy, HTML and run.json.
 
     Args:
@@ -109,6 +109,8 @@ def run_notebook(notebook: str | Path, parameters: dict | None = None,
         warehouse: the warehouse (overrides a ``warehouse`` parameter).
         kernel_name: Jupyter kernel (default: the notebook's).
         timeout: seconds allowed per cell (default: no limit).
+        self_contained: inline plotly.js and the CSS in the HTML (one mailable file)
+            instead of linking the shared ``reports/assets/``.
 
     Returns:
         RunReport; ``status`` is ``failed`` if a cell raised (the files are still written).
@@ -135,10 +137,10 @@ def run_notebook(notebook: str | Path, parameters: dict | None = None,
         _finish(source, run_dir, output, public, secrets, {
             "cell_index": None, "exec_count": None, "ename": "KeyboardInterrupt",
             "evalue": "interrupted; every write is atomic: rerun the same command to resume"},
-            started, time.monotonic() - clock, Path(reports_dir))
+            started, time.monotonic() - clock, Path(reports_dir), self_contained)
         raise
     return _finish(source, run_dir, output, public, secrets, error, started,
-                   time.monotonic() - clock, Path(reports_dir))
+                   time.monotonic() - clock, Path(reports_dir), self_contained)
 
 
 def resolve_notebook(notebook: str | Path) -> Path:
@@ -279,7 +281,7 @@ def _forward_sigterm():
 
 
 def _finish(source, run_dir, output, public, secrets, error, started, seconds,
-            reports_dir) -> RunReport:
+            reports_dir, self_contained: bool = False) -> RunReport:
     from nbkit.report import (
         flag_failure,
         render_notebook_html,
@@ -288,6 +290,7 @@ def _finish(source, run_dir, output, public, secrets, error, started, seconds,
         scrub_text,
         write_index,
     )
+    from nbkit.report_card import build_card
 
     sidecar = _read_record(run_dir / RECORD_FILE)
     nb = _load_or_stub(output, source)
@@ -297,17 +300,12 @@ def _finish(source, run_dir, output, public, secrets, error, started, seconds,
     nbformat.write(nb, str(output))
     status = "failed" if error else "success"
     html = run_dir / f"{source.stem}.html"
-    rows = [("parameters", json.dumps(redact(public), default=str)),
-            ("started (UTC)", started.strftime("%Y-%m-%d %H:%M:%S")),
-            ("duration", f"{seconds:.1f} s")]
-    rows += [(f"gate {k}", v) for k, v in sorted(sidecar.get("gate_verdicts", {}).items())]
-    rows += [("ledger run", r) for r in sidecar.get("ledger_run_ids", [])]
-    if error:
-        rows.append(("error", f"{error['ename']}: {error['evalue']}"[:600]))
+    card = build_card(source.stem, status, redact(public), started, seconds, sidecar, error)
     try:
-        page = render_notebook_html(nb, f"{source.stem} run", status, rows,
-                                    [("executed notebook", output.name), ("run.json",
-                                                                           "run.json")])
+        page = render_notebook_html(nb, f"{source.stem} run", status, links=[
+            ("executed notebook", output.name), ("run.json", "run.json"),
+            ("all runs", "../../index.html")], card=card, html_path=html,
+            assets_dir=None if self_contained else reports_dir / "assets")
         html.write_text(scrub_text(page, secrets))
     except Exception:  # noqa: BLE001 - the notebook and run.json must still be written
         log.exception("could not render %s", html)
@@ -354,8 +352,16 @@ def _read_record(path: Path) -> dict:
 
 
 def _kernel_env(output: Path, record: Path, command: str, secrets: dict) -> dict:
+    from nbkit import settings
+
     env = {"NBKIT_PROGRESS": "text", NOTEBOOK_PATH_ENV: str(output.resolve()),
            RECORD_ENV: str(record.resolve()), COMMAND_ENV: command}
+    # The kernel reads the same settings: the same project file, and the flags' values.
+    current = settings.current()
+    if current.project_file:
+        env[settings.PROJECT_ENV] = str(current.project_file)
+    if current.bigquery_project:
+        env["NBKIT_BIGQUERY_PROJECT"] = current.bigquery_project
     env.update({SECRET_ENV_PREFIX + k.upper(): v for k, v in secrets.items()})
     return env
 
@@ -410,13 +416,12 @@ def _convert(value, default):
 
 
 def _absolute_warehouse(value) -> str:
-    from nbkit.config import parse_warehouse_url, resolve_warehouse_url
+    from nbkit.config import resolve_warehouse
 
-    url = resolve_warehouse_url(value or None)
-    kind, target = parse_warehouse_url(url)
-    if kind != "duckdb" or target == ":memory:":
-        return url
-    path = Path(target).expanduser().resolve()
+    where = resolve_warehouse(value or None)
+    if where.kind != "duckdb" or where.target == ":memory:":
+        return where.url
+    path = Path(where.target).expanduser().resolve()
     if not path.exists():
         raise NotebookRunError(f"No warehouse at {path}",
                                "run `nbkit sample-data` first, or pass -p warehouse PATH")
@@ -434,6 +439,8 @@ def _operator() -> str:
     import getpass
 
     try:
-        return os.environ.get("NBKIT_OPERATOR") or getpass.getuser()
+        from nbkit import settings
+
+        return settings.current().operator or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"

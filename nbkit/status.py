@@ -74,7 +74,7 @@ def _dates_and_games(warehouse: Warehouse, tables: list[schema.Table], start: dt
         parts.append(
             f"SELECT '{table.id}' AS table_id, {table.partition_column} AS d, "
             f"{games} AS games, COUNT(*) AS n "
-            f"FROM `nba-props-platform.{table.id}` "
+            f"FROM `{table.id}` "
             f"WHERE {table.partition_column} BETWEEN @start_date AND @end_date GROUP BY 2")
     if not parts:
         return pd.DataFrame(columns=["table_id", "d", "games", "n"])

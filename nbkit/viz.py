@@ -33,18 +33,51 @@ def heatmap(status: pd.DataFrame, title: str = "Coverage by date and table") -> 
     days = sorted(frame["day"].unique())
     z = frame.pivot_table(index="table", columns="day", values="status",
                           aggfunc="first").reindex(index=tables, columns=days)
+    # Hover text as short words plus [rows, expected] numbers: four seasons x ten tables
+    # stay well inside a report's 400 KB.
     text = frame.assign(t=[_hover(r) for r in frame.itertuples()]).pivot_table(
         index="table", columns="day", values="t", aggfunc="first").reindex(index=tables,
                                                                            columns=days)
+    counts = {(r.table, r.day): [_int(r.rows), _int(r.expected_rows)]
+              for r in frame.itertuples()}
+    custom = [[counts.get((t, d), ["", ""]) for d in days] for t in tables]
     codes = z.apply(lambda col: col.map(lambda s: STATUS_CODES.get(s, (None,))[0]))
     fig.add_trace(go.Heatmap(
         z=codes.values.tolist(), x=days, y=tables, text=text.fillna("").values.tolist(),
-        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>", zmin=-0.5, zmax=3.5,
+        customdata=custom,
+        hovertemplate="%{y}<br>%{x}<br>%{text}: %{customdata[0]} of %{customdata[1]} rows"
+                      "<extra></extra>", zmin=-0.5, zmax=3.5,
         colorscale=_discrete_scale(), xgap=1, ygap=1,
         colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=list(STATUS_CODES), title="status")))
-    fig.update_layout(title=title, height=140 + 28 * len(tables),
-                      margin=dict(l=10, r=10, t=50, b=40), yaxis=dict(autorange="reversed"),
-                      xaxis=dict(type="category", showticklabels=len(days) <= 60))
+    step = max(1, len(days) // 24)  # about 24 readable date labels, whatever the range
+    fig.update_layout(title=title, height=170 + 28 * len(tables),
+                      margin=dict(l=10, r=10, t=50, b=80), yaxis=dict(autorange="reversed"),
+                      xaxis=dict(type="category", tickangle=-45, tickvals=days[::step],
+                                 ticktext=days[::step], title="game date"))
+    return fig
+
+
+def throughput(rate: pd.DataFrame, title: str = "Throughput per processor") -> go.Figure:
+    """Measured seconds per date per processor, as bars with the basis in the hover text.
+
+    Args:
+        rate: nbkit.gaps.throughput output (processor, dates, seconds_per_date, rows).
+    """
+    fig = go.Figure()
+    if rate.empty:
+        fig.update_layout(title=f"{title}: no runs measured yet")
+        return fig
+    frame = rate.sort_values("seconds_per_date", ascending=True)
+    hover = [f"{r.seconds_per_date:.3f} s per date over {int(r.dates):,} dates"
+             f"<br>{int(r.rows or 0):,} rows written" for r in frame.itertuples()]
+    fig.add_trace(go.Bar(x=frame["seconds_per_date"], y=frame["processor"], orientation="h",
+                         text=[f"{v:.2f} s" for v in frame["seconds_per_date"]],
+                         textposition="auto", hovertext=hover,
+                         hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+                         marker_color="#0969da"))
+    fig.update_layout(title=title, height=140 + 30 * len(frame),
+                      margin=dict(l=10, r=10, t=50, b=40),
+                      xaxis=dict(title="seconds per date (measured, successful runs)"))
     return fig
 
 
@@ -86,10 +119,17 @@ def show(fig: go.Figure) -> None:
 
 
 def _hover(row) -> str:
-    detail = f"{row.status}: {row.rows}/{row.expected_rows} rows"
+    detail = f"{row.status} ({row.state}"
     if row.duplicate_rows:
-        detail += f", {row.duplicate_rows} duplicate"
-    return f"{detail} ({row.state})"
+        detail += f", {row.duplicate_rows} duplicate rows"
+    return detail + ")"
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return ""
 
 
 def _discrete_scale() -> list:

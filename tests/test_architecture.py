@@ -27,8 +27,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                  "nbkit.checksums", "nbkit.cost", "nbkit.verify", "nbkit.starting_state",
                  "nbkit.sample", "nbkit.processors.compute")),
     ("engine", ("nbkit.gates", "nbkit.executor", "nbkit.parity", "nbkit.backfill",
-                "nbkit.notify", "nbkit.lineage", "nbkit.cancel", "nbkit.retry", "nbkit.eta")),
-    ("presentation", ("nbkit.report", "nbkit.nb", "nbkit.runbook", "nbkit.runs")),
+                "nbkit.notify", "nbkit.lineage", "nbkit.cancel", "nbkit.retry", "nbkit.eta",
+                "nbkit.project_safety")),
+    ("presentation", ("nbkit.report", "nbkit.report_assets", "nbkit.report_card",
+                      "nbkit.report_index", "nbkit.nb", "nbkit.runbook", "nbkit.runs")),
     ("command", ("nbkit.cli", "nbkit.__main__", "nbkit.ops_commands")),
 ]
 # Declarations are values: they never reach the warehouse, the ledger or the executor.

@@ -9,19 +9,22 @@
     nb.Stepper(warehouse)                       # 50_interactive
 
 Importing this package connects to nothing. It widens pandas' display.max_colwidth so the
-explanations and commands in the notebooks' tables show in full.
+explanations and commands in the notebooks' tables show in full, and (inside an IPython
+kernel only) renders every DataFrame in the report style of ``nbkit.nb.tables``.
 """
 
 from __future__ import annotations
 
 import pandas as _pd
 
+from nbkit.nb import tables as _tables
 from nbkit.nb.common import GateFailed, record, run_command
 
 __all__ = ["GateFailed", "Recovery", "SeasonRun", "Stepper", "gap_analysis", "preflight",
            "record", "run_command", "show", "validation"]
 
 _pd.set_option("display.max_colwidth", 400)
+_tables.install()  # in a kernel only: every DataFrame in the report style
 
 _LAZY = {"preflight": "nbkit.nb.preflight", "SeasonRun": "nbkit.nb.season",
          "gap_analysis": "nbkit.nb.gapview", "validation": "nbkit.nb.signoff",

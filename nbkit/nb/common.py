@@ -139,11 +139,10 @@ def current_command(default: str) -> str:
 
 
 def html_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
-    """A DataFrame as escaped HTML (data never becomes markup)."""
-    if frame is None or frame.empty:
-        return "<p><em>(none)</em></p>"
-    return frame.head(max_rows).to_html(index=False, escape=True, border=0,
-                                         classes="nbkit-table", na_rep="")
+    """A DataFrame as escaped HTML in the report style (nbkit.nb.tables)."""
+    from nbkit.nb.tables import table_html
+
+    return table_html(frame, max_rows=max_rows)
 
 
 def esc(value) -> str:
@@ -165,25 +164,13 @@ def _text(value) -> str:
 
 
 def _open(url, read_only: bool, wait_seconds: float, access_token: str) -> Warehouse:
-    from nbkit.config import parse_warehouse_url, resolve_warehouse_url
+    from nbkit.config import resolve_warehouse
     from nbkit.warehouse import open_warehouse
 
-    kind, target = parse_warehouse_url(resolve_warehouse_url(url or None))
-    if kind == "bigquery" and access_token:
-        return _bigquery_with_token(target, access_token)
-    if kind == "duckdb":
-        target = _local_path(target)
-    return open_warehouse(target if kind == "duckdb" else url or None, read_only=read_only,
-                          wait_seconds=wait_seconds)
-
-
-def _local_path(target: str) -> str:
-    """A relative DuckDB path, also found from notebooks/ (JupyterLab's working directory)."""
-    path = Path(target)
-    if target == ":memory:" or path.is_absolute() or path.exists():
-        return target
-    parent = Path.cwd().parent / path
-    return str(parent) if Path.cwd().name == NOTEBOOK_DIR and parent.exists() else target
+    where = resolve_warehouse(url or None)
+    if where.kind == "bigquery" and access_token:
+        return _bigquery_with_token(where.project, access_token)
+    return open_warehouse(where.url, read_only=read_only, wait_seconds=wait_seconds)
 
 
 def _bigquery_with_token(project: str, token: str) -> Warehouse:

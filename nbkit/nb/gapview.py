@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nbkit import gaps
+from nbkit.nb import card
 from nbkit.nb.common import html_table, opened, secret
+from nbkit.nb.tables import empty_as
 from nbkit.nb.spec import date_range
 from nbkit.progress import format_seconds
 from nbkit.status import DEFAULT_START, load_calendar
@@ -34,18 +36,19 @@ class GapReport:
 
     @property
     def coverage(self) -> pd.DataFrame:
-        return gaps.coverage_by_table(self.status)
+        return empty_as(gaps.coverage_by_table(self.status), "No game dates in the range.")
 
     @property
     def missing(self) -> pd.DataFrame:
         """Missing and partial dates, one row per table and date."""
-        return gaps.missing_dates(self.status)
+        return empty_as(gaps.missing_dates(self.status), "No missing or partial dates.")
 
     @property
     def missing_by_table(self) -> pd.DataFrame:
         bad = self.missing
         if bad.empty:
-            return pd.DataFrame(columns=["table", "missing", "partial", "dates"])
+            return empty_as(pd.DataFrame(columns=["table", "missing", "partial", "dates"]),
+                            "No missing or partial dates in any table.")
         return bad.groupby("table").agg(
             missing=("status", lambda s: int((s == "missing").sum())),
             partial=("status", lambda s: int((s == "partial").sum())),
@@ -53,20 +56,34 @@ class GapReport:
 
     @property
     def monthly(self) -> pd.DataFrame:
-        return gaps.monthly_summary(self.status) if len(self.status) else pd.DataFrame()
+        return empty_as(gaps.monthly_summary(self.status) if len(self.status) else
+                        pd.DataFrame(), "No game dates in the range.")
 
     @property
     def retry(self) -> pd.DataFrame:
-        return gaps.retry_list(self.states)
+        return empty_as(gaps.retry_list(self.states),
+                        "Nothing to retry: every task is done at the current code version.")
 
     def heatmap(self):
         from nbkit.viz import heatmap
 
         return heatmap(self.status, f"Coverage by date and table, {self.start}..{self.end}")
 
+    def throughput_chart(self):
+        from nbkit.viz import throughput
+
+        return throughput(self.throughput, f"Throughput per processor, {self.start}..{self.end}")
+
     def eta(self) -> pd.DataFrame:
         """Remaining dates x measured seconds per date, per processor."""
-        return eta_table(self.retry, self.throughput)
+        return empty_as(eta_table(self.retry, self.throughput),
+                        "No remaining dates: nothing left to estimate.")
+
+    @property
+    def verdict(self) -> str:
+        """One line: the range, missing or partial table-dates, failures needing attention."""
+        return (f"{self.start}..{self.end}: {len(self.missing)} missing or partial "
+                f"table-dates, {len(self.failures)} failure(s) needing attention")
 
     def __repr__(self) -> str:
         return f"<GapReport {self.start}..{self.end}: {len(self.missing)} missing or partial>"
@@ -98,6 +115,11 @@ def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
                               "expected_rows", "duplicate_rows", "state", "status"])
     failures = failures.drop(columns=["errors"], errors="ignore").assign(
         error=_first_errors(failures))
+    empty_as(failures, "No failures needing attention.")
+    card.note_coverage(status)
+    bad = gaps.missing_dates(status) if len(status) else status
+    card.note(missing_or_partial_table_dates=len(bad), failures_needing_attention=len(failures))
+    empty_as(rate, "No runs measured yet: no basis for an ETA.")
     return GapReport(first, last, status, states, failures, rate)
 
 

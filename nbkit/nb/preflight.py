@@ -112,6 +112,9 @@ def preflight(warehouse=None, start_date="", end_date="", sample_date="2023-11-0
                  f"{url or 'default'} opened and answered in {time.monotonic() - began:.1f} s")
     report.checks = pd.concat([reach, report.checks], ignore_index=True)
     record(gates={"gate0": report.verdict})
+    from nbkit.nb.card import note
+
+    note(failing_checks=len(report.failed()), checks=len(report.checks))
     return report
 
 
@@ -187,7 +190,9 @@ def _leases(wh) -> pd.DataFrame:
     frame = Ledger(wh).active_leases()
     cols = [c for c in ("owner", "host", "pid", "run_id", "acquired_at", "expires_at",
                         "tables") if c in frame.columns]
-    return frame[cols]
+    from nbkit.nb.tables import empty_as
+
+    return empty_as(frame[cols], "No writer lease held: no run is in progress.")
 
 
 def _one(check, value, verdict, detail, gate="gate0") -> pd.DataFrame:

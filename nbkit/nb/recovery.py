@@ -18,7 +18,7 @@ from nbkit import gaps
 from nbkit.backfill import execute, prepare
 from nbkit.calendar import SeasonCalendar
 from nbkit.executor import OnError, RunOptions
-from nbkit.nb import spec
+from nbkit.nb import card, spec
 from nbkit.nb.common import (
     current_command,
     esc,
@@ -29,6 +29,7 @@ from nbkit.nb.common import (
     run_command,
     secret,
 )
+from nbkit.nb.tables import empty_as
 from nbkit.nb.views import PhaseResult, PlanPreview
 from nbkit.params import parse_date, parse_season
 from nbkit.plan import PlanRequest, make_request
@@ -83,7 +84,8 @@ class RecoveryPreview:
     @property
     def to_run(self) -> pd.DataFrame:
         tasks = self.tasks
-        return tasks[tasks["action"] == "run"].reset_index(drop=True)
+        return empty_as(tasks[tasks["action"] == "run"].reset_index(drop=True),
+                        "No task to run: nothing failed in the scope.")
 
     def __repr__(self) -> str:
         return f"<RecoveryPreview {self.mode}: {len(self.to_run)} task(s) to run>"
@@ -155,6 +157,8 @@ class Recovery:
                     prepared = prepare(wh, replace(request, phases=(phase,)),
                                        self.params["bootstrap_days"])
                     result = execute(wh, prepared, self._options())
+                    card.note_phase(phase, result.outcomes,
+                                    card.bytes_billed(wh, result.run_id))
                     record(ledger_run_id=result.run_id, ledger_status=result.status)
                     _stop_if_cancelled(result)
                     self.results.append(PhaseResult(
@@ -167,7 +171,8 @@ class Recovery:
         """State of every targeted (processor, date) now: should all be done."""
         targets = self._targets or {}
         if not targets:
-            return pd.DataFrame(columns=["processor", "state", "dates"])
+            return empty_as(pd.DataFrame(columns=["processor", "state", "dates"]),
+                            "No targets: nothing was recovered.")
         dates = sorted(set().union(*targets.values()))
         with self._open(read_only=True) as wh:
             procs = [default_registry.get_or_raise(n) for n in targets]

@@ -19,7 +19,7 @@ import pandas as pd
 from nbkit import gaps, gates
 from nbkit.backfill import execute, prepare
 from nbkit.executor import OnError, RunOptions
-from nbkit.nb import spec
+from nbkit.nb import card, spec
 from nbkit.nb.common import (
     GateFailed,
     current_command,
@@ -105,6 +105,7 @@ class SeasonRun:
                 return self._keep(PhaseResult(phase, "dry run", summary=prepared.plan.summary(),
                                               note="dry run: nothing written"))
             result = execute(wh, prepared, self._options(), on_outcome=on_outcome)
+            card.note_phase(phase, result.outcomes, card.bytes_billed(wh, result.run_id))
         record(ledger_run_id=result.run_id, ledger_status=result.status)
         _stop_if_cancelled(result)
         return self._keep(PhaseResult(
@@ -139,7 +140,9 @@ class SeasonRun:
     def checkpoint(self) -> Checkpoint:
         """Where the season stands after the run: per table, runs, gates, duration."""
         start, end = self._range()
-        cov = gaps.coverage_by_table(self.status_frame())
+        status = self.status_frame()
+        card.note_coverage(status)
+        cov = gaps.coverage_by_table(status)
         point = Checkpoint(self.label, start, end, cov, self.results, self.gates,
                            time.monotonic() - self.started, self.command)
         record(status_detail=point.status,
@@ -219,6 +222,13 @@ class Checkpoint:
     def coverage_ok(self) -> bool:
         cov = self.coverage
         return bool(len(cov)) and bool((cov["complete"] == cov["expected_dates"]).all())
+
+    @property
+    def verdict(self) -> str:
+        """One line: the season's state and each gate's verdict (the nbval-checked output)."""
+        verdicts = ", ".join(f"Gate {n} {g.verdict}" for n, g in sorted(self.gates.items()))
+        return f"{self.label} {self.start}..{self.end}: {self.status}" + \
+            (f"; {verdicts}" if verdicts else "")
 
     def __repr__(self) -> str:
         return f"<Checkpoint {self.label} {self.start}..{self.end}: {self.status}>"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nbkit import gates
+from nbkit.nb import card
 from nbkit.nb.common import (
     GateFailed,
     esc,
@@ -30,12 +31,12 @@ DAILY_SQL = """
 SELECT game_date AS day, COUNT(*) AS pgs_rows,
        100 * COUNTIF(minutes_played IS NULL) / COUNT(*) AS minutes_null_pct,
        AVG(points) AS avg_points
-FROM `nba-props-platform.nba_analytics.player_game_summary`
+FROM `nba_analytics.player_game_summary`
 WHERE game_date BETWEEN @start AND @end GROUP BY 1 ORDER BY 1"""
 
 SPOT_SQL = """
 SELECT game_date, player_full_name, player_lookup, team_abbr, points, minutes_played
-FROM `nba-props-platform.nba_analytics.player_game_summary`
+FROM `nba_analytics.player_game_summary`
 WHERE game_date IN UNNEST(@dates)
 QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date ORDER BY points DESC, player_lookup) <= 5
 ORDER BY game_date, points DESC, player_lookup"""
@@ -119,6 +120,9 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
     result = SignOff(first, last, checks, sc.status, daily_quality(sc.status, pgs), spot,
                      getattr(warehouse, "url", warehouse) or "")
     record(gates=result.verdicts)
+    card.note_coverage(sc.status)
+    card.note(failing_checks=int((checks["verdict"] == gates.FAIL).sum()),
+              checks=len(checks))
     return result
 
 

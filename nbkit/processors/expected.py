@@ -13,7 +13,7 @@ from nbkit.processors.fragments import render
 # Team-game tables: a complete date holds both sides of every final game on the schedule.
 TWO_ROWS_PER_FINAL_GAME = """
 SELECT game_date AS data_date, 2 * COUNT(DISTINCT game_id) AS expected_rows
-FROM `nba-props-platform.nba_raw.nbac_schedule`
+FROM `nba_raw.nbac_schedule`
 WHERE game_date IN UNNEST(@dates) AND game_status = 3
 GROUP BY game_date
 """
@@ -32,7 +32,7 @@ def context_rows(distinct_columns: str) -> str:
     return SEASON_CALENDAR + f""",
 context AS (
   SELECT DISTINCT {distinct_columns}
-  FROM `nba-props-platform.nba_analytics.upcoming_player_game_context`
+  FROM `nba_analytics.upcoming_player_game_context`
   WHERE game_date IN UNNEST(@dates)
 )
 SELECT d AS data_date, COUNT(c.player_lookup) AS expected_rows

@@ -31,7 +31,7 @@ class PlayerGameSummary(Processor):
     EXPECTED_ROWS_SQL = """
 WITH latest AS (
   SELECT game_date, game_id, player_lookup, player_status
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  FROM `nba_raw.nbac_gamebook_player_stats`
   WHERE game_date IN UNNEST(@dates)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, team_abbr, COALESCE(player_lookup, player_name)
                              ORDER BY processed_at DESC, data_hash DESC) = 1
@@ -52,7 +52,7 @@ bdl AS (
          COALESCE(points, 0) + COALESCE(field_goals_attempted, 0) + COALESCE(free_throws_attempted, 0)
            + COALESCE(rebounds, 0) + COALESCE(assists, 0) + COALESCE(steals, 0) + COALESCE(blocks, 0)
            + COALESCE(turnovers, 0) + COALESCE(personal_fouls, 0) AS stat_sum
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
+  FROM `nba_raw.bdl_player_boxscores`
   WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL
     AND game_id NOT IN (SELECT game_id FROM gamebook)
 ),
@@ -64,7 +64,7 @@ played AS (
 )
 SELECT game_date AS data_date, COUNT(*) AS expected_rows
 FROM played
-WHERE player_lookup IN (SELECT player_lookup FROM `nba-props-platform.nba_reference.nba_players_registry`)
+WHERE player_lookup IN (SELECT player_lookup FROM `nba_reference.nba_players_registry`)
 GROUP BY game_date
 """
     SQL_FILE = "player_game_summary.sql"

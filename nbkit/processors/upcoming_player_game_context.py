@@ -30,7 +30,7 @@ class UpcomingPlayerGameContext(Processor):
     # Every rostered player-game of the gamebook (all statuses, production's 'all_rostered').
     EXPECTED_ROWS_SQL = """
 SELECT game_date AS data_date, COUNT(DISTINCT CONCAT(game_id, '|', player_lookup)) AS expected_rows
-FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+FROM `nba_raw.nbac_gamebook_player_stats`
 WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL
 GROUP BY game_date
 """

@@ -105,7 +105,7 @@ def check_identifier(name: str, what: str = "identifier") -> str:
 
 def ddl_statements() -> list[str]:
     """CREATE SCHEMA and CREATE TABLE statements in BigQuery SQL, datasets first."""
-    stmts = [f"CREATE SCHEMA IF NOT EXISTS `nba-props-platform.{d}`" for d in DATASETS]
+    stmts = [f"CREATE SCHEMA IF NOT EXISTS `{d}`" for d in DATASETS]
     return stmts + [t.ddl for t in _load().values()]
 
 
@@ -126,7 +126,7 @@ def _table_from_ddl(tree: exp.Create, path: Path) -> Table:
     dataset = target.args.get("db").name if target.args.get("db") else None
     if not dataset:
         raise SchemaError(f"{path.name}: table {target.name} has no dataset",
-                          "write CREATE TABLE `nba-props-platform.dataset.table`")
+                          "write CREATE TABLE `dataset.table`")
     columns = tuple(
         Column(c.name, c.args["kind"].sql("bigquery"),
                any(isinstance(k.args.get("kind"), exp.NotNullColumnConstraint)

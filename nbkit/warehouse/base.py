@@ -44,15 +44,24 @@ class Warehouse(ABC):
 
     Attributes:
         backend: ``"duckdb"`` or ``"bigquery"``.
-        project: the BigQuery project id SQL refers to (``nba-props-platform``).
+        project: the BigQuery project every table is qualified with (settings.bigquery_project).
         url: how this warehouse was opened.
+        target: the project and dataset names table references are rewritten to
+            (nbkit/warehouse/qualify.py).
     """
 
     backend: str = ""
 
-    def __init__(self, project: str, url: str) -> None:
+    def __init__(self, project: str, url: str, datasets: dict[str, str] | None = None) -> None:
+        from nbkit.warehouse.qualify import Target, as_datasets
+
+        if datasets is None:
+            from nbkit import settings
+
+            datasets = settings.current().datasets
         self.project = project
         self.url = url
+        self.target = Target(project, as_datasets(datasets))
         self._jobs = threading.local()
 
     @contextlib.contextmanager

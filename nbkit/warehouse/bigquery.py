@@ -22,15 +22,16 @@ import uuid
 from typing import TYPE_CHECKING
 
 from nbkit import schema
-from nbkit.config import DEFAULT_PROJECT, validate_project_id
+from nbkit.config import validate_project_id
 from nbkit.errors import MissingDependencyError, WarehouseError
 from nbkit.warehouse.base import DATES_PARAM, Warehouse, checked_columns
+from nbkit.warehouse.qualify import Target, qualify_text
 from nbkit.warehouse.sql import bind_names, parse_bigquery, parameter_names
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ENDPOINT_ENV = "NBKIT_BIGQUERY_ENDPOINT"
+ENDPOINT_ENV = "NBKIT_BIGQUERY_ENDPOINT"  # settings.bigquery_endpoint
 STAGING_DATASET = "nbkit_staging"
 STAGING_EXPIRATION_MS = 24 * 3600 * 1000
 # Reason codes BigQuery documents as retryable (cloud.google.com/bigquery/docs/error-messages).
@@ -54,9 +55,10 @@ class BigQueryWarehouse(Warehouse):
     backend = "bigquery"
 
     def __init__(self, project: str, client=None, location: str | None = None,
-                 labels: dict[str, str] | None = None) -> None:
+                 labels: dict[str, str] | None = None,
+                 datasets: dict[str, str] | None = None) -> None:
         validate_project_id(project)  # refuse a bad id before importing or calling anything
-        super().__init__(project, f"bigquery://{project}")
+        super().__init__(project, f"bigquery://{project}", datasets)
         self._bq = _client_module()
         self.location = location
         self.labels = dict(labels or {})
@@ -66,7 +68,9 @@ class BigQueryWarehouse(Warehouse):
         self._running_lock = threading.Lock()
 
     def _make_client(self):
-        endpoint = os.environ.get(ENDPOINT_ENV)
+        from nbkit import settings
+
+        endpoint = settings.current().bigquery_endpoint
         if not endpoint:
             return self._bq.Client(project=self.project, location=self.location)
         from google.api_core.client_options import ClientOptions
@@ -89,7 +93,7 @@ class BigQueryWarehouse(Warehouse):
         return self._guard(self._init_schema)
 
     def _init_schema(self) -> list[str]:
-        datasets: dict[str, set[str]] = {}  # project -> its datasets
+        datasets: dict[str, set[str]] = {}  # project -> its datasets (warehouse names)
         tables: dict[tuple[str, str], set[str]] = {}  # (project, dataset) -> its tables
 
         def has_dataset(project: str, dataset: str) -> bool:
@@ -107,7 +111,7 @@ class BigQueryWarehouse(Warehouse):
 
         created = []
         for statement in schema.ddl_statements():
-            kind, project, dataset, name = _ddl_target(statement)
+            kind, project, dataset, name = _ddl_target(self._statements(statement)[0][0])
             if kind == "SCHEMA" and has_dataset(project, dataset):
                 continue
             if kind == "TABLE" and has_table(project, dataset, name):
@@ -122,6 +126,9 @@ class BigQueryWarehouse(Warehouse):
         return created
 
     # ------------------------------------------------------------------ hooks
+    def _statements(self, sql: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return _statements(sql, self.target)
+
     def _job_config(self, params: dict, names: tuple[str, ...], **kwargs):
         cfg = self._bq.QueryJobConfig(**kwargs)
         settings = self._job_settings() or {}
@@ -135,7 +142,7 @@ class BigQueryWarehouse(Warehouse):
 
     def _run(self, sql: str, params: dict):
         """One job per statement, each with only the parameters it names; the last job."""
-        statements = _statements(sql)
+        statements = self._statements(sql)
         for _, names in statements:
             bind_names(names, params)  # SqlError on a missing parameter, before any job
         job = None
@@ -161,7 +168,7 @@ class BigQueryWarehouse(Warehouse):
     def dry_run_bytes(self, sql: str, params: dict) -> int:
         """Bytes BigQuery would scan for a statement (0 on endpoints that cannot tell)."""
         total = 0
-        for text, names in _statements(sql):
+        for text, names in self._statements(sql):
             cfg = self._job_config(params, names, dry_run=True, use_query_cache=False)
             job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
             total += int(job.total_bytes_processed or 0)
@@ -204,12 +211,12 @@ class BigQueryWarehouse(Warehouse):
         A load job (free on BigQuery, unlike streaming inserts, and no streaming buffer to
         block the MERGE). Staging tables expire after a day even if this process dies.
         """
-        dataset = self._bq.Dataset(f"{self.project}.{STAGING_DATASET}")
+        dataset = self._bq.Dataset(f"{self.project}.{self.target.dataset(STAGING_DATASET)}")
         if self.location:
             dataset.location = self.location
         dataset.default_table_expiration_ms = STAGING_EXPIRATION_MS
         self.client.create_dataset(dataset, exists_ok=True)
-        staging = f"{self.project}.{STAGING_DATASET}.{table.name}_{uuid.uuid4().hex[:10]}"
+        staging = self.target.table_ref(f"{STAGING_DATASET}.{table.name}_{uuid.uuid4().hex[:10]}")
         columns = [c for c in table.columns if c.name in frame.columns]
         fields = [self._bq.SchemaField(c.name, _field_type(c.type),
                                        mode="REPEATED" if _is_array(c.type) else "NULLABLE")
@@ -229,13 +236,13 @@ class BigQueryWarehouse(Warehouse):
         from google.api_core.exceptions import NotFound
 
         try:
-            self.client.get_table(f"{self.project}.{table.id}")
+            self.client.get_table(self.target.table_ref(table.id))
             return True
         except NotFound:
             return False
 
     def _has_any_dataset(self) -> bool:
-        return any(d.dataset_id.startswith("nba_")
+        return any(self.target.sql_dataset(d.dataset_id).startswith("nba_")
                    for d in self.client.list_datasets(self.project))
 
     def _list_tables(self) -> pd.DataFrame:
@@ -250,7 +257,8 @@ class BigQueryWarehouse(Warehouse):
         rows = []
         for dataset in sorted({t.dataset for t in known.values()}):
             try:
-                listed = list(self.client.list_tables(f"{self.project}.{dataset}"))
+                listed = list(self.client.list_tables(
+                    f"{self.project}.{self.target.dataset(dataset)}"))
             except Exception:  # noqa: BLE001 - a missing dataset lists nothing
                 continue
             names = [i.table_id for i in listed if f"{dataset}.{i.table_id}" in known]
@@ -321,19 +329,20 @@ class BigQueryWarehouse(Warehouse):
 
 
 @functools.lru_cache(maxsize=1024)
-def _statements(sql: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _statements(sql: str, target: Target) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(text, parameter names) of each statement of ``sql``, the text as the user wrote it.
 
     BigQuery gets the user's own SQL, not sqlglot's regeneration of it: a script is split
     at its top-level semicolons (sqlglot's tokenizer knows strings and comments), and
-    each piece is parsed only to learn which @parameters it uses.
+    each piece is parsed to learn which @parameters it uses and where its table names
+    are, which are qualified with the target's project (nbkit/warehouse/qualify.py).
     """
     import sqlglot
     from sqlglot.tokens import TokenType
 
     trees = parse_bigquery(sql)  # SqlError on bad SQL, before any job is sent
     if len(trees) == 1:
-        return ((sql, parameter_names(trees[0])),)
+        return ((qualify_text(sql, trees[0], target), parameter_names(trees[0])),)
     pieces, start, has_tokens = [], 0, False
     for token in sqlglot.tokenize(sql, read="bigquery"):
         if token.token_type == TokenType.SEMICOLON:
@@ -346,14 +355,16 @@ def _statements(sql: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         pieces.append(sql[start:])
     out = []
     for piece in pieces:
-        names = sorted({n for tree in parse_bigquery(piece) for n in parameter_names(tree)})
-        out.append((piece.strip(), tuple(names)))
+        piece = piece.strip()
+        trees = parse_bigquery(piece)
+        names = sorted({n for tree in trees for n in parameter_names(tree)})
+        out.append((qualify_text(piece, trees[0], target), tuple(names)))
     return tuple(out)
 
 
 @functools.lru_cache(maxsize=256)
 def _ddl_target(statement: str) -> tuple[str, str, str, str | None]:
-    """(kind, project, dataset, table) that a CREATE SCHEMA / CREATE TABLE statement creates."""
+    """(kind, project, dataset, table) that a qualified CREATE SCHEMA / TABLE statement creates."""
     from sqlglot import exp
 
     tree = parse_bigquery(statement)[0]
@@ -361,10 +372,8 @@ def _ddl_target(statement: str) -> tuple[str, str, str, str | None]:
     target = tree.find(exp.Table)
     parts = [p for p in ".".join(part.name for part in target.parts).split(".") if p]
     if kind == "SCHEMA":
-        project, dataset = (parts[-2] if len(parts) > 1 else None), parts[-1]
-        return kind, project or DEFAULT_PROJECT, dataset, None
-    project = parts[-3] if len(parts) > 2 else DEFAULT_PROJECT
-    return kind or "OTHER", project, parts[-2], parts[-1]
+        return kind, parts[-2], parts[-1], None
+    return kind or "OTHER", parts[-3], parts[-2], parts[-1]
 
 
 def _parameter(bq, name: str, value):

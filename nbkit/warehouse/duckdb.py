@@ -26,15 +26,15 @@ class DuckDBWarehouse(Warehouse):
     """A DuckDB file (or ``:memory:``) holding every dataset as a schema.
 
     Every BigQuery project id in SQL maps onto this file's catalog, so
-    `nba-props-platform.nba_raw.t`, `my-dev-project.nba_raw.t` and `nba_raw.t`
-    all name the same table.
+    `<production project>.nba_raw.t`, `my-dev-project.nba_raw.t` and `nba_raw.t`
+    all name the same table (its schema named as settings.datasets maps nba_raw).
     """
 
     backend = "duckdb"
 
     def __init__(self, path: str, project: str, read_only: bool = False,
-                 wait_seconds: float = 0.0) -> None:
-        super().__init__(project, path)
+                 wait_seconds: float = 0.0, datasets: dict[str, str] | None = None) -> None:
+        super().__init__(project, path, datasets)
         self.path = path
         self.read_only = read_only
         self._root = _connect(path, read_only, wait_seconds)
@@ -56,7 +56,7 @@ class DuckDBWarehouse(Warehouse):
     # ------------------------------------------------------------------ hooks
     def _run(self, sql: str, params: dict):
         cursor = None
-        for statement in to_duckdb(sql, self.catalog, self.project):
+        for statement in to_duckdb(sql, self.catalog, self.project, self.target.datasets):
             cursor = self._con.execute(statement.sql, bind(statement, params))
         return cursor, statement
 
@@ -77,6 +77,7 @@ class DuckDBWarehouse(Warehouse):
         probe = f"SELECT * FROM ({select_sql}) LIMIT 0"
         cursor, _ = self._run(probe, params)
         names = [d[0] for d in cursor.description]
+        cursor.fetchall()  # DuckDB 2 refuses the next statement while a result is pending
         return checked_columns(names, table)
 
     def _replace(self, table: schema.Table, columns: list[str], select_sql: str, merge_sql: str,
@@ -116,14 +117,14 @@ class DuckDBWarehouse(Warehouse):
         row = self._con.execute(
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_catalog = ? "
             "AND table_schema = ? AND table_name = ?",
-            [self.catalog, table.dataset, table.name]).fetchone()
+            [self.catalog, self.target.dataset(table.dataset), table.name]).fetchall()[0]
         return bool(row[0])
 
     def _has_any_dataset(self) -> bool:
         row = self._con.execute(
-            "SELECT COUNT(*) FROM information_schema.schemata WHERE catalog_name = ? "
-            "AND schema_name LIKE 'nba_%'", [self.catalog]).fetchone()
-        return bool(row[0])
+            "SELECT schema_name FROM information_schema.schemata WHERE catalog_name = ?",
+            [self.catalog]).fetchall()
+        return any(self.target.sql_dataset(name).startswith("nba_") for (name,) in row)
 
     def _list_tables(self) -> pd.DataFrame:
         present = self._con.execute(
@@ -131,12 +132,13 @@ class DuckDBWarehouse(Warehouse):
             "WHERE table_catalog = ?", [self.catalog]).fetchall()
         known = schema.tables()
         rows = []
-        for dataset, name in sorted(present):
+        for schema_name, name in sorted(present):
+            dataset = self.target.sql_dataset(schema_name)
             key = f"{dataset}.{name}"
             if key not in known:
                 continue
             n = self._con.execute(
-                f'SELECT COUNT(*) FROM "{self.catalog}"."{dataset}"."{name}"').fetchone()[0]
+                f'SELECT COUNT(*) FROM "{self.catalog}"."{schema_name}"."{name}"').fetchall()[0][0]
             rows.append((key, dataset, name, known[key].partition_column, int(n)))
         return pd.DataFrame(rows, columns=["table_id", "dataset", "table", "partition_column",
                                            "row_count"])

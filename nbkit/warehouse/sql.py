@@ -9,6 +9,7 @@ BigQuery-incorrect result. Each fix-up has a golden test.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import sqlglot
@@ -16,6 +17,9 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from nbkit.errors import SqlError
+
+
+_STRING_AGG_IGNORE_NULLS = re.compile(r"STRING_AGG\s*\([^()]*IGNORE\s+NULLS", re.I)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ def parse_bigquery(sql: str) -> list[exp.Expression]:
     try:
         trees = [t for t in sqlglot.parse(sql, read="bigquery") if t is not None]
     except ParseError as err:
+        if _STRING_AGG_IGNORE_NULLS.search(sql):
+            raise SqlError("STRING_AGG takes no IGNORE NULLS (BigQuery refuses it too)",
+                           "drop IGNORE NULLS: STRING_AGG already skips NULL values") from err
         first = err.errors[0] if err.errors else {}
         where = f" at line {first.get('line')}, column {first.get('col')}" if first else ""
         detail = first.get("description", str(err)).split("\n")[0]
@@ -62,19 +69,21 @@ def parameter_names(tree: exp.Expression) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=2048)
-def to_duckdb(sql: str, catalog: str, project: str) -> tuple[Statement, ...]:
+def to_duckdb(sql: str, catalog: str, project: str,
+              datasets: tuple[tuple[str, str], ...] = ()) -> tuple[Statement, ...]:
     """Translate BigQuery SQL to DuckDB statements; cached by SQL text.
 
     Args:
         sql: one or more BigQuery statements separated by semicolons.
         catalog: the DuckDB catalog that stands in for every BigQuery project.
         project: the project id reported by INFORMATION_SCHEMA emulation.
+        datasets: (SQL name, warehouse name) pairs: the schema each dataset maps onto.
     """
     statements = []
     for tree in parse_bigquery(sql):
         source = tree.sql("bigquery")
         names = parameter_names(tree)
-        fixed = fix_up(tree.copy(), catalog=catalog, project=project)
+        fixed = fix_up(tree.copy(), catalog=catalog, project=project, datasets=datasets)
         try:
             text = fixed.sql("duckdb", unsupported_level=sqlglot.ErrorLevel.RAISE)
         except SqlglotError as err:
@@ -104,9 +113,10 @@ def bind_names(names: tuple[str, ...], params: dict | None) -> dict:
 
 # --------------------------------------------------------------------------- fix-ups
 
-def fix_up(tree: exp.Expression, catalog: str, project: str) -> exp.Expression:
+def fix_up(tree: exp.Expression, catalog: str, project: str,
+           datasets: tuple[tuple[str, str], ...] = ()) -> exp.Expression:
     """Apply every BigQuery->DuckDB fix-up to a parsed BigQuery statement."""
-    tree = _remap_tables(tree, catalog, project)
+    tree = _remap_tables(tree, catalog, project, dict(datasets))
     if isinstance(tree, exp.Create):
         _drop_storage_options(tree)
     return tree.transform(_fix_node, copy=False)
@@ -141,6 +151,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="PRINTF", expressions=[node.this, *node.expressions])
     if _is_limited_array_agg(node):
         return _array_agg_limit(node)
+    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Limit):
+        return _string_agg_limit(node)
     if isinstance(node, exp.Unnest) and node.args.get("offset"):
         return _unnest_with_offset(node)
     if isinstance(node, exp.Insert) and isinstance(node.this, exp.Var) \
@@ -186,6 +198,27 @@ def _array_agg_limit(node: exp.Expression) -> exp.Expression:
                          expressions=[unlimited, exp.Literal.number(1), limit.expression.copy()])
 
 
+def _string_agg_limit(node: exp.GroupConcat) -> exp.Expression:
+    """STRING_AGG([DISTINCT] x, sep [ORDER BY o] LIMIT n) -> the first n non-NULL values joined.
+
+    DuckDB's STRING_AGG takes no LIMIT: ARRAY_TO_STRING(LIST_SLICE(ARRAY_AGG([DISTINCT] x
+    [ORDER BY o]) FILTER (WHERE x IS NOT NULL), 1, n), sep). STRING_AGG skips NULLs, so
+    they are filtered before the LIMIT counts, as BigQuery does, and a group without a
+    non-NULL value gives NULL.
+    """
+    limit = node.this
+    agg = exp.IgnoreNulls(this=exp.ArrayAgg(this=limit.this.copy()))
+    sliced = exp.Anonymous(this="LIST_SLICE",
+                           expressions=[agg, exp.Literal.number(1), limit.expression.copy()])
+    separator = node.args.get("separator") or exp.Literal.string(",")
+    joined = exp.Anonymous(this="ARRAY_TO_STRING", expressions=[sliced, separator.copy()])
+    value = limit.this.this if isinstance(limit.this, exp.Order) else limit.this
+    value = value.expressions[0] if isinstance(value, exp.Distinct) else value
+    no_value = exp.EQ(this=exp.Count(this=value.copy()), expression=exp.Literal.number(0))
+    # No non-NULL value: NULL, as BigQuery (ARRAY_TO_STRING of an empty list is '').
+    return exp.Case(ifs=[exp.If(this=no_value, true=exp.Null())], default=joined)
+
+
 def _unnest_with_offset(node: exp.Unnest) -> exp.Expression:
     """UNNEST(a) AS v WITH OFFSET o -> (SELECT UNNEST(a) AS v, GENERATE_SUBSCRIPTS(a, 1) - 1 AS o)."""
     array = node.expressions[0]
@@ -204,30 +237,39 @@ def _unnest_with_offset(node: exp.Unnest) -> exp.Expression:
         f"_unnest_{value_name}")))
 
 
-def _remap_tables(tree: exp.Expression, catalog: str, project: str) -> exp.Expression:
-    """Map `project.dataset.table` and `dataset.table` onto the local catalog."""
-    if isinstance(tree, exp.Create) and (tree.kind or "").upper() == "SCHEMA":
+def _remap_tables(tree: exp.Expression, catalog: str, project: str,
+                  datasets: dict[str, str]) -> exp.Expression:
+    """Map `project.dataset.table` and `dataset.table` onto the local catalog.
+
+    The file has one catalog: every project id means this warehouse (ad-hoc SQL naming the
+    production project runs unchanged); datasets are mapped as settings.datasets says.
+    """
+    if isinstance(tree, (exp.Create, exp.Drop)) and (tree.kind or "").upper() == "SCHEMA":
         target = tree.find(exp.Table)
         parts = [p for p in ".".join(
             part.name for part in target.parts).split(".") if p]
-        target.replace(exp.Table(this=exp.to_identifier(parts[-1], quoted=True),
+        target.replace(exp.Table(this=exp.to_identifier(datasets.get(parts[-1], parts[-1]),
+                                                        quoted=True),
                                  db=exp.to_identifier(catalog, quoted=True)))
         return tree
     for table in list(tree.find_all(exp.Table)):
         name = table.name
         if "INFORMATION_SCHEMA." in name.upper():
-            table.replace(_information_schema(table, name, catalog, project))
+            table.replace(_information_schema(table, name, catalog, project, datasets))
             continue
         if table.args.get("db") is not None:
+            dataset = table.args["db"].name
             table.set("catalog", exp.to_identifier(catalog, quoted=True))
-            table.set("db", exp.to_identifier(table.args["db"].name, quoted=True))
+            table.set("db", exp.to_identifier(datasets.get(dataset, dataset), quoted=True))
             table.set("this", exp.to_identifier(name, quoted=True))
     return tree
 
 
-def _information_schema(table: exp.Table, name: str, catalog: str, project: str) -> exp.Expression:
+def _information_schema(table: exp.Table, name: str, catalog: str, project: str,
+                        datasets: dict[str, str]) -> exp.Expression:
     view = name.upper().split("INFORMATION_SCHEMA.", 1)[1]
     dataset = table.args["db"].name if table.args.get("db") else None
+    dataset = datasets.get(dataset, dataset) if dataset else None
     if view != "TABLES":
         raise SqlError(f"INFORMATION_SCHEMA.{view} is not available on the embedded warehouse",
                        "use INFORMATION_SCHEMA.TABLES, or nbkit's partitions() API for partitions")

@@ -93,6 +93,29 @@ def validation_run(season_ok, reports):
                         warehouse=season_ok.warehouse)
 
 
+@pytest.fixture(scope="session")
+def preflight_run(season_ok, reports):
+    """00_preflight on warehouse A."""
+    return run_notebook("00_preflight", {}, reports_dir=reports, warehouse=season_ok.warehouse)
+
+
+@pytest.fixture(scope="session")
+def recovery_runs(season_failed, reports):
+    """40_recovery on warehouse B: the preview, then the applied recovery."""
+    wh = season_failed.warehouse
+    preview = run_notebook("recover", {"season": SEASON}, reports_dir=reports, warehouse=wh)
+    applied = run_notebook("recover", {"season": SEASON, "apply": "true"}, reports_dir=reports,
+                           warehouse=wh)
+    return SimpleNamespace(preview=preview, applied=applied, warehouse=wh)
+
+
+@pytest.fixture(scope="session")
+def interactive_run(copy_of, reports):
+    """50_interactive in batch mode (autorun) over the first days of the season."""
+    return run_notebook("interactive", {"season": SEASON, "autorun": True, **WINDOW},
+                        reports_dir=reports, warehouse=copy_of("interactive"))
+
+
 class injected_failure:
     """Set $NBKIT_INJECT_FAILURE for the duration (the kernel inherits it)."""
 

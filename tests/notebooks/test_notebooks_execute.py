@@ -39,8 +39,8 @@ def test_ledger_records_the_executed_notebook(season_ok):
     assert SECRET not in " ".join(mine["parameters"])
 
 
-def test_preflight_passes_on_a_sound_warehouse(season_ok, reports):
-    report = run_notebook("00_preflight", {}, reports_dir=reports, warehouse=season_ok.warehouse)
+def test_preflight_passes_on_a_sound_warehouse(preflight_run):
+    report = preflight_run
     assert report.ok, report.error
     assert report.gate_verdicts == {"gate0": "PASS"}
     text = outputs_text(read_nb(report.executed_notebook))
@@ -94,16 +94,14 @@ def test_failing_run_is_saved_flagged_with_quarantine_and_recover_command(season
     assert "nbkit-failed" in report.html.read_text()
 
 
-def test_recovery_previews_then_applies(season_failed, reports):
-    wh = season_failed.warehouse
-    preview = run_notebook("recover", {"season": SEASON}, reports_dir=reports, warehouse=wh)
+def test_recovery_previews_then_applies(recovery_runs):
+    wh, preview = recovery_runs.warehouse, recovery_runs.preview
     assert preview.ok, preview.error
     assert preview.ledger_run_ids == []  # a preview writes nothing
     text = outputs_text(read_nb(preview.executed_notebook))
     assert "team_defense_zone_analysis" in text and "ml_feature_store" in text
     assert "preview only" in text and "-p apply True" in text
-    applied = run_notebook("recover", {"season": SEASON, "apply": "true"}, reports_dir=reports,
-                           warehouse=wh)
+    applied = recovery_runs.applied
     assert applied.ok, applied.error
     assert len(applied.ledger_run_ids) == 1
     nb = read_nb(applied.executed_notebook)
@@ -117,10 +115,8 @@ def test_recovery_previews_then_applies(season_failed, reports):
     assert set(states["status"]) == {"success"} and len(states) == 3
 
 
-def test_interactive_stepper_notebook_autoruns(copy_of, reports):
-    wh = copy_of("interactive")
-    report = run_notebook("interactive", {"season": SEASON, "autorun": True, **WINDOW},
-                          reports_dir=reports, warehouse=wh)
+def test_interactive_stepper_notebook_autoruns(interactive_run):
+    report = interactive_run
     assert report.ok, report.error
     assert report.gate_verdicts == {"gate1": "PASS", "gate2": "PASS"}
     assert len(report.ledger_run_ids) == 2

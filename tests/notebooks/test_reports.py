@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
-
-import pytest
 
 from nbkit.report import load_runs, write_index
 
-from .conftest import EVIL
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from .conftest import EVIL, SECRET, read_nb
 
 
 def test_index_lists_runs_newest_first_with_working_links(season_ok, season_failed, reports):
@@ -24,7 +18,8 @@ def test_index_lists_runs_newest_first_with_working_links(season_ok, season_fail
     assert len(runs) >= 2
     started = [r["started_at"] for r in runs]
     assert started == sorted(started, reverse=True)
-    positions = [html.index(r["_dir"]) for r in runs]
+    listing = html[html.index('<table id="runs"'):]
+    positions = [listing.index(r["_dir"]) for r in runs]
     assert positions == sorted(positions)  # rendered in the same (newest first) order
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert len(hrefs) >= 3 * len(runs)
@@ -42,43 +37,82 @@ def test_index_escapes_every_value(tmp_path):
         "parameters": {"season": '<img src=x onerror="alert(2)">'},
         "gate_verdicts": {EVIL: "FAIL"}, "ledger_run_ids": [EVIL],
         "error": {"ename": "GateFailed", "evalue": EVIL}, "duration_seconds": 1.0,
-        "html": 'x"><script>alert(3)</script>.html', "executed_notebook": "a.ipynb"}))
+        "html": 'x"><script>alert(3)</script>.html', "executed_notebook": "a.ipynb",
+        "detail": {"coverage": {"dates": ["2025-01-01"], "tables": [EVIL],
+                                "status": [[EVIL]]}, "numbers": {EVIL: EVIL}}}))
     html = write_index(tmp_path).read_text()
-    assert "<script>" not in html.split("</style>", 1)[1]
+    assert "<script>alert" not in html and "alert(3)</script>" not in html
+    facts = html.split('id="run-facts">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in facts and "alert(1)" in facts  # in the data, as \u003c-escaped JSON
     assert "<img" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=" in html
     assert '"><script>' not in html
 
 
-def test_reports_are_offline_and_hide_code_by_default(gaps_run, validation_run):
-    for report in (gaps_run, validation_run):
+def test_reports_are_offline_small_and_share_one_copy_of_the_assets(
+        season_ok, gaps_run, validation_run, reports):
+    assets = Path(reports) / "assets"
+    assert len(list(assets.glob("plotly-*.min.js"))) == 1
+    assert len(list(assets.glob("jupyterlab-*.css"))) == 1
+    for report in (season_ok.report, gaps_run, validation_run):
         html = report.html.read_text()
         assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html)
-        assert "Plotly.newPlot" in html
-        assert len(re.findall(r"\* plotly\.js v\d", html)) == 1  # embedded once, no CDN
+        assert "* plotly.js v" not in html  # linked, never embedded
+        refs = re.findall(r'(?:src|href)="(\.\./\.\./assets/[^"]+)"', html)
+        assert refs and all((report.html.parent / r).exists() for r in refs), refs
+        assert report.html.stat().st_size <= 400 * 1024, report.html
         assert "nbkit-show-code" in html and "Show / hide code" in html
+    assert "Plotly.newPlot" in gaps_run.html.read_text()
+    assert re.search(r'src="\.\./\.\./assets/plotly-[\d.]+\.min\.js"', gaps_run.html.read_text())
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                    "(apt-get install -y chromium)")
-def test_charts_render_in_headless_chromium_without_js_errors(gaps_run, validation_run,
-                                                              tmp_path):
-    for report in (gaps_run, validation_run):
-        dom, log = _chromium(report.html, tmp_path)
-        assert dom.count('class="main-svg"') >= 2, f"no plotly chart drawn in {report.html}"
-        console = [line for line in log.splitlines() if ":CONSOLE" in line]
-        bad = [line for line in console if re.search(r"Uncaught|Error|Failed to load", line)]
-        assert not bad, bad
-        assert "net::ERR" not in log
-    dom, _ = _chromium(validation_run.html, tmp_path)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # the player name is text
+def test_self_contained_report_inlines_plotly_once_and_links_nothing(gaps_run):
+    from nbkit.report import render_notebook_html
+
+    page = render_notebook_html(read_nb(gaps_run.executed_notebook), "gaps", "success")
+    assert len(re.findall(r"\* plotly\.js v\d", page)) == 1
+    assert "assets/" not in page and "<link" not in page
+    assert "jp-Notebook" in page and "--jp-" in page  # the JupyterLab CSS is inline
 
 
-def _chromium(path: Path, tmp_path: Path) -> tuple[str, str]:
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'chromium'}",
-         "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom",
-         path.resolve().as_uri()], capture_output=True, text=True, timeout=90)
-    return proc.stdout, proc.stderr
+def test_report_card_shows_verdict_numbers_and_only_set_parameters(season_ok, gaps_run):
+    html = season_ok.report.html.read_text()
+    card = html[html.index('id="nbkit-card"'):html.index("Show / hide code")]
+    assert "Season backfill: SUCCESS - gate1 PASS, gate2 PASS" in card
+    for label in ("Phase 3 tasks", "Phase 4 tasks", "Phase 3 dates complete", "duration",
+                  "bytes billed"):
+        assert label in card, label
+    assert "season = 2023-24" in card and "start_date" not in card  # empty ones left out
+    assert SECRET not in html
+    gaps_card = gaps_run.html.read_text()
+    assert "missing or partial table dates" in gaps_card
+
+
+def test_saved_report_keeps_only_the_final_progress_line(season_ok):
+    html = season_ok.report.html.read_text()
+    assert html.count("backfill: 100%") >= 1
+    assert "backfill:   0%" not in html
+
+
+def test_tables_have_no_index_and_say_empty_in_words(gaps_run):
+    html = gaps_run.html.read_text()
+    assert 'class="nbkit-table"' in html
+    assert "<th></th>" not in html and "dataframe" not in html
+    assert "No failures needing attention." in html or "failure" in html
+
+
+def test_final_lines_keeps_each_lines_last_refresh():
+    from nbkit.report import final_lines
+
+    text = "start\nbackfill:   0%| eta=8m\rbackfill:  50%|\rbackfill: 100%| 4/4\ndone\n"
+    assert final_lines(text) == "start\nbackfill: 100%| 4/4\ndone\n"
+
+
+def test_index_with_100_runs_stays_under_150_kib():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "report_sizes.py"
+    spec = importlib.util.spec_from_file_location("report_sizes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.index_size(100) <= module.INDEX_LIMIT_KIB

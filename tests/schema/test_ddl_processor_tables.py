@@ -20,7 +20,7 @@ import sqlglot
 from sqlglot import exp
 
 DDL_DIR = Path(__file__).resolve().parents[2] / "nbkit" / "schema" / "ddl"
-PROJECT = "nba-props-platform"
+PROJECT = ""  # the DDL names no project: the warehouse qualifies every table
 FILES = ("nba_analytics.sql", "nba_precompute.sql", "nba_predictions.sql", "nba_reference.sql")
 
 PGS = "nba_analytics.player_game_summary"

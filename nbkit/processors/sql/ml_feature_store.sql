@@ -48,7 +48,7 @@ team_record AS (
          LEAD(o.game_date) OVER (PARTITION BY o.team_abbr, s.season_year ORDER BY o.game_date) AS next_game_date,
          SUM(IF(o.win_flag, 1, 0)) OVER season AS wins,
          COUNT(*) OVER season AS games
-  FROM `nba-props-platform.nba_analytics.team_offense_game_summary` AS o
+  FROM `nba_analytics.team_offense_game_summary` AS o
   CROSS JOIN bounds AS b
   JOIN team_schedule AS s ON s.team_abbr = o.team_abbr AND s.game_date = o.game_date
   WHERE o.game_date BETWEEN b.first_read_date AND b.last_date
@@ -104,13 +104,13 @@ sources AS (
                   'No player_daily_cache or player_shot_zone_analysis row') AS early_season_reason,
          z.expected_games_count, z.actual_games_count, z.completeness_percentage
   FROM context_players AS f
-  LEFT JOIN `nba-props-platform.nba_precompute.player_daily_cache` AS c
+  LEFT JOIN `nba_precompute.player_daily_cache` AS c
     ON c.cache_date = f.game_date AND c.player_lookup = f.player_lookup
-  LEFT JOIN `nba-props-platform.nba_precompute.player_composite_factors` AS k
+  LEFT JOIN `nba_precompute.player_composite_factors` AS k
     ON k.game_date = f.game_date AND k.player_lookup = f.player_lookup AND k.game_id = f.game_id
-  LEFT JOIN `nba-props-platform.nba_precompute.player_shot_zone_analysis` AS z
+  LEFT JOIN `nba_precompute.player_shot_zone_analysis` AS z
     ON z.analysis_date = f.game_date AND z.player_lookup = f.player_lookup
-  LEFT JOIN `nba-props-platform.nba_precompute.team_defense_zone_analysis` AS d
+  LEFT JOIN `nba_precompute.team_defense_zone_analysis` AS d
     ON d.analysis_date = f.game_date AND d.team_abbr = f.opponent_team_abbr
   LEFT JOIN player_history AS h
     ON h.player_lookup = f.player_lookup

@@ -10,7 +10,7 @@ WITH
 
 player_context AS (
   SELECT u.*
-  FROM `nba-props-platform.nba_analytics.upcoming_player_game_context` AS u
+  FROM `nba_analytics.upcoming_player_game_context` AS u
   JOIN analysis_dates AS a ON a.analysis_date = u.game_date
   WHERE u.game_date IN UNNEST(@dates)
   -- Guard against duplicate context rows for one player-game (defect D4 fan-out).
@@ -59,14 +59,14 @@ inputs AS (
          COALESCE(t.is_production_ready, FALSE) AS team_context_ready,
          t.processed_at AS team_context_processed_at, t.data_hash AS team_context_hash
   FROM player_context AS c
-  LEFT JOIN `nba-props-platform.nba_precompute.player_shot_zone_analysis` AS z
+  LEFT JOIN `nba_precompute.player_shot_zone_analysis` AS z
     ON z.analysis_date = c.game_date AND z.player_lookup = c.player_lookup
-  LEFT JOIN `nba-props-platform.nba_precompute.team_defense_zone_analysis` AS d
+  LEFT JOIN `nba_precompute.team_defense_zone_analysis` AS d
     ON d.analysis_date = c.game_date AND d.team_abbr = c.opponent_team_abbr
   -- upcoming_team_game_context keys games by the schedule's NBA id, so match on date and both
   -- teams (defect D10: joining on game_id across formats silently matches nothing; the date and
   -- team alone match twice when a team plays two All-Star weekend games in one night).
-  LEFT JOIN `nba-props-platform.nba_analytics.upcoming_team_game_context` AS t
+  LEFT JOIN `nba_analytics.upcoming_team_game_context` AS t
     ON t.game_date = c.game_date AND t.team_abbr = c.opponent_team_abbr
    AND t.opponent_team_abbr = c.team_abbr
 ),

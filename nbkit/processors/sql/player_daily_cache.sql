@@ -60,7 +60,7 @@ team_offense AS (
          COUNT(*) OVER w10 AS games_found,
          MAX(o.processed_at) OVER w10 AS source_last_updated,
          o.data_hash
-  FROM `nba-props-platform.nba_analytics.team_offense_game_summary` AS o
+  FROM `nba_analytics.team_offense_game_summary` AS o
   CROSS JOIN bounds AS b
   JOIN team_schedule AS s ON s.team_abbr = o.team_abbr AND s.game_date = o.game_date
   WHERE o.game_date BETWEEN b.first_read_date AND b.last_date
@@ -135,7 +135,7 @@ joined AS (
     ON o.team_abbr = c.team_abbr
    AND o.game_date <= c.game_date
    AND (o.next_game_date > c.game_date OR o.next_game_date IS NULL)
-  LEFT JOIN `nba-props-platform.nba_precompute.player_shot_zone_analysis` AS z
+  LEFT JOIN `nba_precompute.player_shot_zone_analysis` AS z
     ON z.analysis_date = c.game_date AND z.player_lookup = c.player_lookup
   LEFT JOIN team_schedule AS t
     ON t.team_abbr = c.team_abbr

@@ -4,7 +4,7 @@
 WITH
 gamebook AS (
   SELECT *
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  FROM `nba_raw.nbac_gamebook_player_stats`
   WHERE game_date IN UNNEST(@dates)
   -- a re-scraped game must not double a player: the latest load wins. Unresolved names
   -- (NULL lookup) still count in team totals, so they are kept apart by their printed name.
@@ -16,7 +16,7 @@ gamebook_games AS (
 ),
 bdl AS (
   SELECT *
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
+  FROM `nba_raw.bdl_player_boxscores`
   WHERE game_date IN UNNEST(@dates)
     AND game_id NOT IN (SELECT game_id FROM gamebook_games)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup
@@ -81,22 +81,22 @@ team_totals AS (
 /* include fragment: schedule_games */,
 lineage_rows AS (
   SELECT 'nbac_gamebook_player_stats' AS source, game_date, game_id AS game_key, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_gamebook_player_stats` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'bdl_player_boxscores', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.bdl_player_boxscores` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'nbac_play_by_play', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_play_by_play` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_play_by_play` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'bigdataball_play_by_play', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.bigdataball_play_by_play` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.bigdataball_play_by_play` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'odds_api_player_points_props', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.odds_api_player_points_props` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.odds_api_player_points_props` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'bettingpros_player_points_props', game_date, CAST(NULL AS STRING), processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.bettingpros_player_points_props` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.bettingpros_player_points_props` WHERE game_date IN UNNEST(@dates)
 ),
 /* include fragment: source_lineage */,
 rows_computed AS (

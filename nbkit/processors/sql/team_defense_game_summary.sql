@@ -36,13 +36,13 @@ actions AS (
 /* include fragment: schedule_games */,
 lineage_rows AS (
   SELECT 'nbac_team_boxscore' AS source, game_date, game_id AS game_key, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'nbac_gamebook_player_stats', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_gamebook_player_stats` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'bdl_player_boxscores', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.bdl_player_boxscores` WHERE game_date IN UNNEST(@dates)
 ),
 /* include fragment: source_lineage */,
 with_actions AS (

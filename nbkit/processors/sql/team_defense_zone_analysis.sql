@@ -16,7 +16,7 @@ team_games AS (
          CAST(t.defensive_rating AS FLOAT64) AS defensive_rating,
          CAST(t.opponent_pace AS FLOAT64) AS opponent_pace,
          t.processed_at, t.data_hash
-  FROM `nba-props-platform.nba_analytics.team_defense_game_summary` AS t
+  FROM `nba_analytics.team_defense_game_summary` AS t
   CROSS JOIN bounds AS b
   JOIN team_schedule AS s ON s.team_abbr = t.defending_team_abbr AND s.game_date = t.game_date
   WHERE t.game_date BETWEEN b.first_read_date AND b.last_date

@@ -16,10 +16,10 @@ paired AS (
 /* include fragment: schedule_games */,
 lineage_rows AS (
   SELECT 'nbac_team_boxscore' AS source, game_date, game_id AS game_key, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'nbac_play_by_play', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_play_by_play` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_play_by_play` WHERE game_date IN UNNEST(@dates)
 ),
 /* include fragment: source_lineage */,
 final AS (

@@ -8,7 +8,7 @@ driver AS (
   SELECT game_id, game_date, season_year, player_lookup, team_abbr,
          SPLIT(game_id, '_')[SAFE_OFFSET(1)] AS away_abbr,
          SPLIT(game_id, '_')[SAFE_OFFSET(2)] AS home_abbr
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  FROM `nba_raw.nbac_gamebook_player_stats`
   WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup
                              ORDER BY processed_at DESC, data_hash DESC, team_abbr) = 1
@@ -16,7 +16,7 @@ driver AS (
 schedule AS (
   -- 30 days back for rest, 14 ahead for the next game
   SELECT *
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
+  FROM `nba_raw.nbac_schedule`
   WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
                       AND DATE_ADD((SELECT MAX(d) FROM UNNEST(@dates) AS d), INTERVAL 14 DAY)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY processed_at DESC, data_hash DESC) = 1
@@ -51,7 +51,7 @@ targets AS (
 gamebook_history AS (
   SELECT game_id, game_date, player_lookup, TRIM(minutes) AS minutes, points,
          'nbac_gamebook_player_stats' AS source, 0 AS stat_sum
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  FROM `nba_raw.nbac_gamebook_player_stats`
   WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
                       AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
     AND LOWER(player_status) = 'active' AND player_lookup IS NOT NULL
@@ -64,7 +64,7 @@ history_rows AS (
          COALESCE(points, 0) + COALESCE(field_goals_attempted, 0) + COALESCE(free_throws_attempted, 0)
            + COALESCE(rebounds, 0) + COALESCE(assists, 0) + COALESCE(steals, 0) + COALESCE(blocks, 0)
            + COALESCE(turnovers, 0) + COALESCE(personal_fouls, 0)
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
+  FROM `nba_raw.bdl_player_boxscores`
   WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
                       AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
     AND game_id NOT IN (SELECT game_id FROM gamebook_history)
@@ -179,7 +179,7 @@ bdl_daily AS (
   SELECT game_date, MAX(processed_at) AS last_updated, COUNT(*) AS rows_found,
          ARRAY_AGG(data_hash IGNORE NULLS ORDER BY processed_at DESC, data_hash DESC LIMIT 1)
            [SAFE_OFFSET(0)] AS hash
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
+  FROM `nba_raw.bdl_player_boxscores`
   WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 30 DAY)
                       AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
   GROUP BY game_date
@@ -194,15 +194,15 @@ src_boxscore AS (
 ),
 lineage_rows AS (
   SELECT 'nbac_schedule' AS source, game_date, game_id AS game_key, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_schedule` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_schedule` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'odds_api_player_points_props', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.odds_api_player_points_props` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.odds_api_player_points_props` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   -- a game of the game lines is a matchup (the event id is not a schedule id)
   SELECT 'odds_api_game_lines', game_date, CONCAT(home_team_abbr, '|', away_team_abbr), processed_at,
          data_hash
-  FROM `nba-props-platform.nba_raw.odds_api_game_lines` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.odds_api_game_lines` WHERE game_date IN UNNEST(@dates)
 ),
 /* include fragment: source_lineage */,
 assembled AS (

@@ -6,7 +6,7 @@ WITH
 schedule AS (
   -- ~300 days back reaches every earlier game of a target date's season
   SELECT *
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
+  FROM `nba_raw.nbac_schedule`
   WHERE game_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 300 DAY)
                       AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY processed_at DESC, data_hash DESC) = 1
@@ -94,20 +94,20 @@ injury_counts AS (
 ),
 travel AS (
   SELECT from_team, to_team, MIN(distance_miles) AS distance_miles
-  FROM `nba-props-platform.nba_static.travel_distances`
+  FROM `nba_static.travel_distances`
   GROUP BY from_team, to_team
 ),
 lineage_rows AS (
   SELECT 'nbac_schedule' AS source, game_date, game_id AS game_key, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_schedule` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.nbac_schedule` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   -- a game of the game lines is a matchup (the event id is not a schedule id)
   SELECT 'odds_api_game_lines', game_date, CONCAT(home_team_abbr, '|', away_team_abbr), processed_at,
          data_hash
-  FROM `nba-props-platform.nba_raw.odds_api_game_lines` WHERE game_date IN UNNEST(@dates)
+  FROM `nba_raw.odds_api_game_lines` WHERE game_date IN UNNEST(@dates)
   UNION ALL
   SELECT 'nbac_injury_report', game_date, game_id, processed_at, data_hash
-  FROM `nba-props-platform.nba_raw.nbac_injury_report`
+  FROM `nba_raw.nbac_injury_report`
   WHERE report_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 7 DAY)
                         AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
     AND game_date IN UNNEST(@dates)

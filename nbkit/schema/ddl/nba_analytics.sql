@@ -2,7 +2,7 @@
 -- Column sets follow the repo DDL (schemas/bigquery/analytics/*_tables.sql) plus the 9 quality columns of
 -- source_coverage_quality_columns.sql, placed before the processing metadata rather than appended.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.player_game_summary` (
+CREATE TABLE IF NOT EXISTS `nba_analytics.player_game_summary` (
   player_lookup STRING NOT NULL,
   universal_player_id STRING,
   player_full_name STRING,
@@ -112,7 +112,7 @@ OPTIONS(
   description="Phase 3: one row per (game_id, player_lookup) for players who played. Box score from the NBA.com gamebook with per-game BDL fallback, Odds API points prop result, shot zones (NULL at a773efbc), source tracking and quality columns. Written by PlayerGameSummaryProcessor (delete game_date range + append)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.team_offense_game_summary` (
+CREATE TABLE IF NOT EXISTS `nba_analytics.team_offense_game_summary` (
   game_id STRING NOT NULL,
   nba_game_id STRING,
   game_date DATE NOT NULL,
@@ -192,7 +192,7 @@ OPTIONS(
   require_partition_filter=TRUE
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.team_defense_game_summary` (
+CREATE TABLE IF NOT EXISTS `nba_analytics.team_defense_game_summary` (
   game_id STRING NOT NULL,
   game_date DATE NOT NULL,
   defending_team_abbr STRING NOT NULL,
@@ -280,7 +280,7 @@ OPTIONS(
   description="Phase 3: one row per (game_id, defending_team_abbr). Opponent offense from nbac_team_boxscore seen from the defending side, defensive actions from the gamebook (BDL fallback); zone columns NULL at a773efbc. Written by TeamDefenseGameSummaryProcessor (delete game_date range + append)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.upcoming_player_game_context` (
+CREATE TABLE IF NOT EXISTS `nba_analytics.upcoming_player_game_context` (
   player_lookup STRING NOT NULL,
   universal_player_id STRING,
   game_id STRING NOT NULL,
@@ -430,7 +430,7 @@ OPTIONS(
   description="Phase 3: pre-game context per (game_date, player_lookup, game_id), driven by gamebook players of the date joined to Odds API + BettingPros lines. Fatigue and recent form from 30 days of BDL box scores, game lines, five-window completeness. Written by UpcomingPlayerGameContextProcessor (delete game_date + append)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_analytics.upcoming_team_game_context` (
+CREATE TABLE IF NOT EXISTS `nba_analytics.upcoming_team_game_context` (
   team_abbr STRING NOT NULL,
   game_id STRING NOT NULL,
   game_date DATE NOT NULL,

@@ -1,7 +1,7 @@
 -- Phase 4 outputs (nba_precompute): domain-spec §3.6-3.9, §6. BigQuery Standard SQL.
 -- No partition expiry on any table (spec D13): the repo's 30/90-day expiry drops backfilled history on write.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_precompute.team_defense_zone_analysis` (
+CREATE TABLE IF NOT EXISTS `nba_precompute.team_defense_zone_analysis` (
   team_abbr STRING NOT NULL,
   analysis_date DATE NOT NULL,
 
@@ -66,7 +66,7 @@ OPTIONS(
   description="Phase 4: one row per (analysis_date, team_abbr). Shot-zone defense over the team's last 15 games of the season (game_date <= analysis_date) from team_defense_game_summary, compared with a 30-day league average. Written by TeamDefenseZoneAnalysisProcessor (delete analysis_date + append)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_precompute.player_shot_zone_analysis` (
+CREATE TABLE IF NOT EXISTS `nba_precompute.player_shot_zone_analysis` (
   player_lookup STRING NOT NULL,
   universal_player_id STRING,
   analysis_date DATE NOT NULL,
@@ -134,7 +134,7 @@ OPTIONS(
   description="Phase 4: one row per (analysis_date, player_lookup) for players with at least 10 qualifying games this season. Shot distribution, zone efficiency and shot creation over the last 10 (and 20) games of player_game_summary. Written by PlayerShotZoneAnalysisProcessor (delete analysis_date + append)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_precompute.player_composite_factors` (
+CREATE TABLE IF NOT EXISTS `nba_precompute.player_composite_factors` (
   player_lookup STRING NOT NULL,
   universal_player_id STRING,
   game_date DATE NOT NULL,
@@ -221,7 +221,7 @@ OPTIONS(
   description="Phase 4: one row per (game_date, player_lookup, game_id) from upcoming_player_game_context, game_date = analysis_date. Four active adjustment factors (fatigue, shot-zone mismatch, pace, usage spike), four deferred factors fixed at 0, and their total. Written by PlayerCompositeFactorsProcessor (calculation_version v1_4factors)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_precompute.player_daily_cache` (
+CREATE TABLE IF NOT EXISTS `nba_precompute.player_daily_cache` (
   player_lookup STRING NOT NULL,
   universal_player_id STRING,
   cache_date DATE NOT NULL,

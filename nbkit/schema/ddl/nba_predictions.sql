@@ -1,7 +1,7 @@
 -- Phase 4 ML feature store (nba_predictions, not nba_precompute): domain-spec §3.10, §6.
 -- No partition expiry (spec D13): the repo's 365-day expiry drops backfilled seasons on write.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_predictions.ml_feature_store_v2` (
+CREATE TABLE IF NOT EXISTS `nba_predictions.ml_feature_store_v2` (
   player_lookup STRING NOT NULL,
   universal_player_id STRING,
   game_date DATE NOT NULL,

@@ -3,7 +3,7 @@
 -- identifiers every loader fills, so partial loads (e.g. a scraper without source_file_path) still land.
 -- No partition_expiration_days anywhere (§8 D13: historical backfills would expire on arrival).
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_schedule` (
+CREATE TABLE IF NOT EXISTS `nba_raw.nbac_schedule` (
   game_id STRING NOT NULL,
   game_code STRING,
   season STRING,
@@ -62,7 +62,7 @@ OPTIONS(
   description="NBA.com schedule, one row per game (regular season, play-in, playoffs, All-Star). game_id is the NBA.com 10-digit id (e.g. 0022400561), not the system YYYYMMDD_AWAY_HOME id of the box-score tables. game_status 1 = scheduled, 2 = in progress, 3 = final; scores are NULL until final."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_gamebook_player_stats` (
+CREATE TABLE IF NOT EXISTS `nba_raw.nbac_gamebook_player_stats` (
   game_id STRING NOT NULL,
   game_code STRING,
   game_date DATE NOT NULL,
@@ -115,7 +115,7 @@ OPTIONS(
   description="NBA.com gamebook player stats, one row per rostered player per game including inactive and DNP players (player_status 'active', 'inactive', 'dnp', lowercase). game_id is the system id YYYYMMDD_AWAY_HOME; minutes is 'MM:SS' and NULL for players who did not play."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.bdl_player_boxscores` (
+CREATE TABLE IF NOT EXISTS `nba_raw.bdl_player_boxscores` (
   game_id STRING NOT NULL,
   game_date DATE NOT NULL,
   season_year INT64 NOT NULL,
@@ -164,7 +164,7 @@ OPTIONS(
   description="Ball Don't Lie player box scores, one row per player who appeared in a game (system game_id). Total rebounds are in `rebounds`; the player name is `player_full_name`. Backup source for the gamebook and the primary 30-day history of upcoming_player_game_context."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_team_boxscore` (
+CREATE TABLE IF NOT EXISTS `nba_raw.nbac_team_boxscore` (
   game_id STRING NOT NULL,
   nba_game_id STRING NOT NULL,
   game_date DATE NOT NULL,
@@ -207,7 +207,7 @@ OPTIONS(
   description="NBA.com team box scores, exactly 2 rows per game (is_home TRUE/FALSE). game_id is the system id YYYYMMDD_AWAY_HOME, nba_game_id the NBA.com 10-digit id. minutes is cumulative player-minutes ('240:00' regulation, '265:00' one overtime); percentages are 0.0-1.0; plus_minus is the point margin (the two rows sum to 0)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_play_by_play` (
+CREATE TABLE IF NOT EXISTS `nba_raw.nbac_play_by_play` (
   game_id STRING NOT NULL,
   nba_game_id STRING NOT NULL,
   game_date DATE NOT NULL,
@@ -252,7 +252,7 @@ OPTIONS(
   description="NBA.com play-by-play, one row per event (game_id system format, nba_game_id 10-digit). Shots are event_type 'fieldgoal' (shot_type '2PT' or '3PT') and 'freethrow' (shot_type 'FT'); shot_distance in feet, 0.0 when the source has no coordinates."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.bigdataball_play_by_play` (
+CREATE TABLE IF NOT EXISTS `nba_raw.bigdataball_play_by_play` (
   game_id STRING NOT NULL,
   bdb_game_id INT64,
   game_date DATE NOT NULL,
@@ -325,7 +325,7 @@ OPTIONS(
   description="BigDataBall enhanced play-by-play with 10-player lineups, one row per event (system game_id). Shots are event_type 'shot'; event_subtype carries the shot description ('3pt jump shot'). At a773efbc only a row-count dependency of player_game_summary."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.odds_api_player_points_props` (
+CREATE TABLE IF NOT EXISTS `nba_raw.odds_api_player_points_props` (
   game_id STRING NOT NULL,
   odds_api_event_id STRING,
   game_date DATE NOT NULL,
@@ -358,7 +358,7 @@ OPTIONS(
   description="The Odds API player points props with historical snapshots, one row per (game_id, player_lookup, bookmaker, snapshot_timestamp). game_id is the system id YYYYMMDD_AWAY_HOME; odds_api_event_id is the Odds API hex event id. Prices in decimal and American form."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.bettingpros_player_points_props` (
+CREATE TABLE IF NOT EXISTS `nba_raw.bettingpros_player_points_props` (
   game_date DATE NOT NULL,
   market_type STRING,
   market_id INT64,
@@ -401,7 +401,7 @@ OPTIONS(
   description="BettingPros player points props, one row per player x sportsbook x bet_side ('over'/'under'). No game_id: join on game_date and team (player_team / validated_team). market_type 'points' (market_id 156)."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.odds_api_game_lines` (
+CREATE TABLE IF NOT EXISTS `nba_raw.odds_api_game_lines` (
   snapshot_timestamp TIMESTAMP NOT NULL,
   previous_snapshot_timestamp TIMESTAMP,
   next_snapshot_timestamp TIMESTAMP,
@@ -435,7 +435,7 @@ OPTIONS(
   description="The Odds API game lines (spreads, totals) by snapshot, one row per (game_id, snapshot_timestamp, bookmaker_key, market_key, outcome_name). game_id is the Odds API hex event id, not an NBA or system id. outcome_name is the full team name for spreads and 'Over'/'Under' for totals; outcome_price is decimal odds."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.nbac_injury_report` (
+CREATE TABLE IF NOT EXISTS `nba_raw.nbac_injury_report` (
   report_date DATE NOT NULL,
   report_hour INT64,
   season STRING,
@@ -469,7 +469,7 @@ OPTIONS(
   description="NBA.com official injury reports, one row per player per game per report (report_date, report_hour in ET). injury_status 'out', 'doubtful', 'questionable', 'probable', 'available'; game_id is the system id YYYYMMDD_AWAY_HOME; confidence_score is the PDF parsing confidence of the row."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_raw.espn_scoreboard` (
+CREATE TABLE IF NOT EXISTS `nba_raw.espn_scoreboard` (
   game_id STRING NOT NULL,
   espn_game_id STRING,
   game_date DATE NOT NULL,

@@ -1,7 +1,7 @@
 -- Run history and side tables of nba_reference: domain-spec §5, §2.6, §3.1.
 -- nba_reference.nba_players_registry lives in nba_reference_registry.sql.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.processor_run_history` (
+CREATE TABLE IF NOT EXISTS `nba_reference.processor_run_history` (
   processor_name STRING NOT NULL,
   run_id STRING NOT NULL,
   season_year INT64,
@@ -68,7 +68,7 @@ OPTIONS(
   description="Audit log of processor runs (Phase 2, 3, 4 and reference). RunHistoryMixin streams two rows per run with the same run_id and started_at: status 'running' at start, then 'success' or 'failed' with duration, counts, errors and dependency results. Partitioned by data_date, the date the run processed."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.unresolved_player_names` (
+CREATE TABLE IF NOT EXISTS `nba_reference.unresolved_player_names` (
   source STRING NOT NULL,
   original_name STRING NOT NULL,
   normalized_lookup STRING NOT NULL,
@@ -98,7 +98,7 @@ OPTIONS(
   description="Manual review queue of player names missing from nba_players_registry. The PGS registry reader flushes one row per unresolved player_lookup (status 'pending', occurrences, up to 10 example game_ids) when it finalizes."
 );
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.source_coverage_log` (
+CREATE TABLE IF NOT EXISTS `nba_reference.source_coverage_log` (
   event_id STRING NOT NULL,
   event_timestamp TIMESTAMP NOT NULL,
 

@@ -1,7 +1,7 @@
 -- nbkit's own ledger tables, beside the production processor_run_history.
 -- They live in the warehouse itself, so resuming needs no state anywhere else.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_runs` (
+CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_runs` (
   run_id STRING NOT NULL,
   run_date DATE NOT NULL,               -- partition: the day the run started (UTC)
   started_at TIMESTAMP NOT NULL,
@@ -34,7 +34,7 @@ PARTITION BY run_date
 CLUSTER BY status
 OPTIONS(description="One row per nbkit run: parameters, code versions, outcome, notebook.");
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_writer_leases` (
+CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_writer_leases` (
   lease_id STRING NOT NULL,
   lease_date DATE NOT NULL,             -- partition: the day the lease was acquired (UTC)
   run_id STRING,
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_writer_leases
 PARTITION BY lease_date
 OPTIONS(description="Writer leases: who may write which tables and dates, with heartbeat.");
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_run_requests` (
+CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_run_requests` (
   run_id STRING NOT NULL,
   request STRING NOT NULL,              -- cancel
   request_date DATE NOT NULL,           -- partition: the day of the request (UTC)
@@ -65,3 +65,17 @@ CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nbkit_run_requests`
 )
 PARTITION BY request_date
 OPTIONS(description="Requests to running nbkit runs (`nbkit cancel`), polled at chunk boundaries.");
+
+CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_sample_builds` (
+  build_id STRING NOT NULL,
+  build_date DATE NOT NULL,             -- partition: the day of the build (UTC)
+  built_at TIMESTAMP NOT NULL,
+  seed INT64,
+  as_of DATE,
+  synthetic_seasons INT64,
+  raw_only BOOL,
+  row_counts JSON,                      -- {dataset.table: rows} right after the build
+  processed_at TIMESTAMP
+)
+PARTITION BY build_date
+OPTIONS(description="One row per nbkit sample-data build: what it wrote, so a rebuild can tell sample rows from others.");

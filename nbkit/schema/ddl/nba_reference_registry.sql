@@ -2,7 +2,7 @@
 -- Unpartitioned; grain one row per player x team x season. Kept apart from nba_reference.sql because it is Phase 2
 -- reference data built from the gamebook, not a processor output.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_reference.nba_players_registry` (
+CREATE TABLE IF NOT EXISTS `nba_reference.nba_players_registry` (
   universal_player_id STRING NOT NULL,
   player_name STRING NOT NULL,
   player_lookup STRING NOT NULL,

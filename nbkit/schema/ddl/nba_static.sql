@@ -1,6 +1,6 @@
 -- Static reference tables (nba_static): domain-spec §1.11. Unpartitioned, written once by the sample builder.
 
-CREATE TABLE IF NOT EXISTS `nba-props-platform.nba_static.travel_distances` (
+CREATE TABLE IF NOT EXISTS `nba_static.travel_distances` (
   from_team STRING NOT NULL,
   to_team STRING NOT NULL,
   from_city STRING,

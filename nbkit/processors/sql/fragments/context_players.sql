@@ -3,7 +3,7 @@
 -- date's season_year. Reads analysis_dates of season_window.
 context_players AS (
   SELECT a.season_year, u.*
-  FROM `nba-props-platform.nba_analytics.upcoming_player_game_context` AS u
+  FROM `nba_analytics.upcoming_player_game_context` AS u
   JOIN analysis_dates AS a ON a.analysis_date = u.game_date
   WHERE u.game_date IN UNNEST(@dates)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY u.game_date, u.player_lookup

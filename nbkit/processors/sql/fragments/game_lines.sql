@@ -11,7 +11,7 @@ line_sides AS (
          CASE WHEN market_key = 'totals' THEN 'game'
               WHEN outcome_name = home_team THEN home_team_abbr
               WHEN outcome_name = away_team THEN away_team_abbr END AS side
-  FROM `nba-props-platform.nba_raw.odds_api_game_lines`
+  FROM `nba_raw.odds_api_game_lines`
   WHERE game_date IN UNNEST(@dates) AND outcome_point IS NOT NULL
     AND (market_key = 'spreads' OR (market_key = 'totals' AND outcome_name = 'Over'))
 ),

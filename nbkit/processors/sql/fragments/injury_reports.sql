@@ -3,7 +3,7 @@
 -- from up to 7 days before the first requested date.
 injuries AS (
   SELECT game_date, team, player_lookup, LOWER(injury_status) AS injury_status, reason
-  FROM `nba-props-platform.nba_raw.nbac_injury_report`
+  FROM `nba_raw.nbac_injury_report`
   WHERE report_date BETWEEN DATE_SUB((SELECT MIN(d) FROM UNNEST(@dates) AS d), INTERVAL 7 DAY)
                         AND (SELECT MAX(d) FROM UNNEST(@dates) AS d)
     AND game_date IN UNNEST(@dates) AND report_date <= game_date

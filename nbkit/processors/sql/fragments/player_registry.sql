@@ -2,6 +2,6 @@
 -- several registry rows, one per team-season; the smallest id wins).
 registry AS (
   SELECT player_lookup, MIN(universal_player_id) AS universal_player_id
-  FROM `nba-props-platform.nba_reference.nba_players_registry`
+  FROM `nba_reference.nba_players_registry`
   GROUP BY player_lookup
 )

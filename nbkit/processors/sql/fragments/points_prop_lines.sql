@@ -6,7 +6,7 @@
 odds AS (
   SELECT game_date, player_lookup, bookmaker, points_line, snapshot_timestamp,
          CASE bookmaker WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END AS book_rank
-  FROM `nba-props-platform.nba_raw.odds_api_player_points_props`
+  FROM `nba_raw.odds_api_player_points_props`
   WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
 ),
 odds_book AS (
@@ -29,7 +29,7 @@ odds_line AS (
 bp_line AS (
   -- BettingPros has no game_id: one 'over' row per player and date, best line first
   SELECT game_date, player_lookup, points_line AS current_line, opening_line
-  FROM `nba-props-platform.nba_raw.bettingpros_player_points_props`
+  FROM `nba_raw.bettingpros_player_points_props`
   WHERE game_date IN UNNEST(@dates) AND player_lookup IS NOT NULL AND points_line IS NOT NULL
     AND LOWER(bet_side) = 'over'
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_date, player_lookup

@@ -2,7 +2,7 @@
 -- source completeness percentages).
 schedule_games AS (
   SELECT game_date, COUNT(DISTINCT game_id) AS final_games
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
+  FROM `nba_raw.nbac_schedule`
   WHERE game_date IN UNNEST(@dates) AND game_status = 3
   GROUP BY game_date
 )

@@ -7,7 +7,7 @@ final_games AS (
   SELECT s.game_date, s.season_year, s.home_team_tricode, s.away_team_tricode,
          COALESCE(s.is_regular_season, FALSE) AS is_regular_season,
          COALESCE(s.is_all_star, FALSE) AS is_all_star
-  FROM `nba-props-platform.nba_raw.nbac_schedule` AS s
+  FROM `nba_raw.nbac_schedule` AS s
   CROSS JOIN bounds AS b
   WHERE s.game_date BETWEEN b.first_read_date AND b.last_date
     -- require_partition_filter: BigQuery does not count the join to bounds, only a constant

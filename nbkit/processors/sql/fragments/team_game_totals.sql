@@ -4,7 +4,7 @@
 -- gamebook lacks; `player_rows` keeps them). `inactive` counts each team's inactive players.
 team_box AS (
   SELECT *
-  FROM `nba-props-platform.nba_raw.nbac_team_boxscore`
+  FROM `nba_raw.nbac_team_boxscore`
   WHERE game_date IN UNNEST(@dates)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, team_abbr
                              ORDER BY processed_at DESC, data_hash DESC) = 1
@@ -17,14 +17,14 @@ box_games AS (
 ),
 gamebook_active AS (
   SELECT *
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  FROM `nba_raw.nbac_gamebook_player_stats`
   WHERE game_date IN UNNEST(@dates) AND LOWER(player_status) = 'active'
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, team_abbr, COALESCE(player_lookup, player_name)
                              ORDER BY processed_at DESC, data_hash DESC) = 1
 ),
 bdl AS (
   SELECT *
-  FROM `nba-props-platform.nba_raw.bdl_player_boxscores`
+  FROM `nba_raw.bdl_player_boxscores`
   WHERE game_date IN UNNEST(@dates)
     AND game_id NOT IN (SELECT game_id FROM gamebook_active)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup
@@ -76,7 +76,7 @@ rebuilt AS (
 ),
 schedule AS (
   SELECT game_date, away_team_tricode, home_team_tricode, MIN(game_id) AS nba_game_id
-  FROM `nba-props-platform.nba_raw.nbac_schedule`
+  FROM `nba_raw.nbac_schedule`
   WHERE game_date IN UNNEST(@dates)
   GROUP BY game_date, away_team_tricode, home_team_tricode
 ),
@@ -111,7 +111,7 @@ teams AS (
 ),
 inactive AS (
   SELECT game_id, team_abbr, COUNTIF(LOWER(player_status) = 'inactive') AS players_inactive
-  FROM `nba-props-platform.nba_raw.nbac_gamebook_player_stats`
+  FROM `nba_raw.nbac_gamebook_player_stats`
   WHERE game_date IN UNNEST(@dates)
   GROUP BY game_id, team_abbr
 )

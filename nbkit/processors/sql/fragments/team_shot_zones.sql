@@ -2,7 +2,7 @@
 -- and game in `zones`; `pbp_games` lists the games that have play-by-play at all.
 pbp_shots AS (
   SELECT game_id, player_1_team_abbr AS team_abbr, shot_type, shot_distance, shot_made
-  FROM `nba-props-platform.nba_raw.nbac_play_by_play`
+  FROM `nba_raw.nbac_play_by_play`
   WHERE game_date IN UNNEST(@dates) AND event_type = 'fieldgoal' AND shot_made IS NOT NULL
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, event_id ORDER BY processed_at DESC, data_hash DESC) = 1
 ),
