@@ -54,7 +54,9 @@ def cmd_ready(args) -> int:
     reasons: list[str] = []
     code = ExitCode.SUCCESS
     with _open(args, read_only=True, wait=args.wait_seconds) as wh:
-        prepared = prepare(wh, request, args.bootstrap_days)
+        from nbkit import settings
+
+        prepared = prepare(wh, request, settings.current().bootstrap_days)
         plan = prepared.plan
         tables = {registry.get_or_raise(t.processor).TARGET_TABLE for t in plan.runnable()}
         dates = set(plan.dates())
