@@ -18,6 +18,7 @@ from nbkit.calendar import SeasonCalendar
 from nbkit.executor import RunOptions, RunResult, run_plan
 from nbkit.plan import Plan, PlanRequest, build_plan, resolve_dates
 from nbkit.processors import Registry, registry as default_registry
+from nbkit.schema.user import ensure_tables
 from nbkit.status import load_calendar
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class Prepared:
 def prepare(warehouse: Warehouse, request: PlanRequest, bootstrap_days: int = 7,
             registry: Registry = default_registry) -> Prepared:
     """Measure the state of every processor over the requested seasons and plan."""
+    ensure_tables(warehouse)  # the project's own tables, declared in its DDL files
     calendar = load_calendar(warehouse, dt.date(1900, 1, 1), dt.date(2999, 12, 31),
                              bootstrap_days)
     dates, _ = resolve_dates(request, calendar)

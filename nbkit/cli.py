@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,7 +15,12 @@ from nbkit.params import parse_date, parse_seed
 
 
 class _Parser(argparse.ArgumentParser):
-    """Argument errors as one line that names the fix."""
+    """Argument errors as one line that names the fix; no prefix matching of options
+    (``--all`` must never be taken as ``--allow-incomplete-upstream``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # noqa: D102 - argparse hook
         fix = "" if "Fix:" in message else f". Fix: see `{self.prog} --help`"
@@ -44,6 +50,20 @@ def _count_arg(name: str):
     return convert
 
 
+def _number_arg(name: str):
+    """An argparse type checked by the range of the notebook parameter of the same name."""
+    flag = "--" + name.replace("_", "-")
+
+    def convert(value: str):
+        from nbkit.nb.spec import number
+
+        try:
+            return number(name, value, flag)
+        except NbkitError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    return convert
+
+
 def _seed_arg(value: str) -> int:
     try:
         return parse_seed(value, "--seed")
@@ -63,7 +83,7 @@ def _skip_iri_grammars() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true",
                         help="print one JSON document on stdout (schema nbkit.result v1); "
                              "human text goes to stderr")
@@ -75,8 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="BigQuery project id every table is qualified with "
                         "(default: $NBKIT_BIGQUERY_PROJECT, the project file, the bigquery:// "
                         "URL's project, else the production project)")
+    common.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of an unexpected error")
     parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
                      "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
+    parser.add_argument("--project", dest="project_global", metavar="PROJECT",
+                        help="the project (nbkit.toml or its folder), before the command")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     production = argparse.ArgumentParser(add_help=False)
@@ -106,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print a processor's SQL as sent to BigQuery (fragments included); "
                           "runs nothing")
 
-    selection = argparse.ArgumentParser(add_help=False)
+    selection = _Parser(add_help=False)
     selection.add_argument("--season", help="season label, e.g. 2023-24")
     selection.add_argument("--start-date", dest="start_date", help="first date (inclusive)")
     selection.add_argument("--end-date", dest="end_date", help="last date (inclusive)")
@@ -114,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument("--phase", dest="phases", help="3, 4 or 3,4 (default both)")
     selection.add_argument("--processors", help="comma-separated processor names")
     selection.add_argument("--include", help="missing,partial,failed,stale (default) or all")
-    selection.add_argument("--bootstrap-days", type=int, default=None,
+    selection.add_argument("--bootstrap-days", type=_number_arg("bootstrap_days"), default=None,
                            help="days from opening night without Phase 4 output (default: "
                                 "$NBKIT_BOOTSTRAP_DAYS, the project file, else 7)")
 
@@ -124,13 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("backfill", parents=[common, selection],
                          help="run the backfill (resumable: rerun the same command)")
-    run.add_argument("--workers", type=int, default=None,
+    run.add_argument("--workers", type=_number_arg("workers"), default=None,
                      help="processors run at once (default: $NBKIT_WORKERS, the project "
                           "file, else 2)")
-    run.add_argument("--chunk-size", type=int, default=0,
+    run.add_argument("--chunk-size", type=_number_arg("chunk_size"), default=0,
                      help="dates per statement (default 0: a season per statement)")
     run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
-    run.add_argument("--retries", type=int, default=None,
+    run.add_argument("--retries", type=_number_arg("retries"), default=None,
                      help="extra attempts after a transient error (default: [retries] "
                           "attempts - 1 of the project file, else 2)")
     run.add_argument("--max-runtime", dest="max_runtime", default=None, metavar="DURATION",
@@ -144,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="budget (e.g. 50GiB): refuse a plan estimated above it; also set "
                           "on every BigQuery job")
 
-    notebook = argparse.ArgumentParser(add_help=False)
+    notebook = _Parser(add_help=False)
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                           metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
     notebook.add_argument("--reports", default=None, help="reports folder (default: "
@@ -223,30 +247,45 @@ def main(argv: list[str] | None = None) -> int:
                           code == ExitCode.SUCCESS else _ArgumentError()))
         return int(code)
     args.out = {}  # each command's --json `data`
+    inherited = os.environ.get(settings.PROJECT_ENV)
     error: BaseException | None = None
     with jsonout.stdout_to_stderr(args.json) as real_stdout:
         try:
+            if args.command == "init":
+                _scaffold(args.project or args.project_global)
             flags = {k: getattr(args, k, None) for k in ("bootstrap_days", "workers",
                                                           "max_bytes_billed")}
-            settings.use(settings.load_settings(args.project, warehouse=args.warehouse,
+            settings.use(settings.load_settings(args.project or args.project_global,
+                                                warehouse=args.warehouse,
                                                 bigquery_project=args.bigquery_project,
                                                 reports_dir=getattr(args, "reports", None),
                                                 **flags))
             logging.getLogger().setLevel(settings.current().log.upper())
+            _share_project(settings.current().project_file)
             code = ExitCode(_COMMANDS[args.command](args))
         except NbkitError as err:
+            if args.debug:
+                raise
             sys.stderr.write(f"nbkit: error: {err}\n")
             code, error = for_error(err), err
         except KeyboardInterrupt as err:
             sys.stderr.write("nbkit: interrupted; every write is atomic, rerun the same command "
                              "to continue\n")
             code, error = ExitCode.CANCELLED, err
+        except BrokenPipeError:  # `nbkit plan --detail | head -1`: the reader has enough
+            from nbkit.failures import quiet_broken_pipe
+
+            quiet_broken_pipe()
+            code = ExitCode.SUCCESS
         except Exception as err:  # noqa: BLE001 - the scheduler gets a code, stderr the trace
+            if args.debug:
+                raise
             logging.getLogger("nbkit").exception("internal error")
             sys.stderr.write(f"nbkit: internal error: {type(err).__name__}: {err}\n")
             code, error = ExitCode.INTERNAL_ERROR, err
         finally:
             settings.use(None)
+            _share_project(inherited)
         if args.json:
             jsonout.write(real_stdout, jsonout.envelope(args.command, code, args.out, error))
     return int(code)
@@ -261,6 +300,23 @@ class _ArgumentError(NbkitError):
 def _command_of(argv: list[str]) -> str:
     names = [a for a in argv if not a.startswith("-")]
     return names[0] if names and names[0] in _COMMANDS else "nbkit"
+
+
+def _scaffold(project) -> None:
+    from nbkit.scaffold import needs_scaffold, scaffold
+
+    if needs_scaffold(project):
+        written = scaffold(project)
+        print(f"Project scaffolded in {Path(project).resolve()}: "
+              + ", ".join(str(p.relative_to(Path(project))) for p in written))
+
+
+def _share_project(path) -> None:
+    """Notebook kernels and external commands read the same project as this command."""
+    if path:
+        os.environ[settings.PROJECT_ENV] = str(path)
+    else:
+        os.environ.pop(settings.PROJECT_ENV, None)
 
 
 def _open(args, read_only: bool = False):
@@ -337,8 +393,12 @@ def _cmd_sql(args) -> int:
     if not args.query:
         raise ParamsError("No SQL given", "pass a query, e.g. nbkit sql 'SELECT 1', "
                           "or --show PROCESSOR to print a processor's SQL")
+    from nbkit.warehouse.readonly import check_read_only, lock_down
+
+    check_read_only(args.query)  # a write is refused as one, before any parse error
     parse_bigquery(args.query)  # bad SQL fails here, before the warehouse is touched
     with _open(args, read_only=True) as wh:
+        lock_down(wh, args.query)
         frame = wh.query(args.query)
     args.out.update(columns=[str(c) for c in frame.columns], rows=frame)
     if args.json:
@@ -355,14 +415,23 @@ def _cmd_sql(args) -> int:
 def _cmd_status(args) -> int:
     from nbkit.status import DEFAULT_START, coverage, format_coverage
 
+    from nbkit.scope import checked_range, require_games
+
+    start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
-        frame = coverage(wh, args.start_date or DEFAULT_START, args.end_date)
-    args.out.update(coverage=frame)
+        require_games(wh, start, end)
+        frame = coverage(wh, start, end)
+        from nbkit.drift import FIX, schema_drift
+
+        drift = schema_drift(wh)
+        args.out.update(coverage=frame)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
         print(format_coverage(frame))
-    return 0
+    for problem in drift:  # a dropped table is named, never silently left out
+        sys.stderr.write(f"nbkit: error: {problem}. Fix: {FIX}\n")
+    return 1 if drift else 0
 
 
 def _request(args):
@@ -416,6 +485,9 @@ def _cmd_backfill(args) -> int:
 
     max_runtime = parse_duration(args.max_runtime) if args.max_runtime else None
     command = "nbkit " + " ".join(sys.argv[1:]) if sys.argv[1:] else "nbkit backfill"
+    from nbkit.scope import require_existing
+
+    require_existing(args.warehouse)  # a mistyped path must not become a new, empty file
     with _open(args) as wh:
         prepared = prepare(wh, request, chosen.bootstrap_days)
         runnable = len(prepared.plan.runnable())
@@ -534,11 +606,16 @@ def _cmd_gaps(args) -> int:
     if not args.text:
         return _run_nb(args, "gaps")
     from nbkit import gaps
+    from nbkit.scope import checked_range, require_games
     from nbkit.status import DEFAULT_START, load_calendar
 
+    start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
-        cal = load_calendar(wh, args.start_date or DEFAULT_START, args.end_date or
-                            __import__("datetime").date(2999, 12, 31))
+        require_games(wh, start, end)
+        from nbkit.drift import require_schema
+
+        require_schema(wh)
+        cal = load_calendar(wh, start, end or __import__("datetime").date(2999, 12, 31))
         states = gaps.task_states(wh, cal.game_dates())
     status = gaps.table_status(states, cal)
     print(gaps.coverage_by_table(status).to_string(index=False))
@@ -556,11 +633,16 @@ def _cmd_validate(args) -> int:
     if not args.text:
         return _run_nb(args, "validate")
     from nbkit import gates
+    from nbkit.scope import checked_range, require_games
     from nbkit.status import DEFAULT_START
 
+    start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
-        checks = gates.all_gates(wh, args.start_date or DEFAULT_START,
-                                 args.end_date or dt.date(2999, 12, 31))
+        require_games(wh, start, end)
+        from nbkit.drift import require_schema
+
+        require_schema(wh)
+        checks = gates.all_gates(wh, start, end or dt.date(2999, 12, 31))
     print(checks.assign(detail=checks["detail"].str.slice(0, 70)).to_string(index=False))
     overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}
     print("Verdicts: " + ", ".join(f"{g} {v}" for g, v in overall.items()))
@@ -582,10 +664,16 @@ def _cmd_signoff(args) -> int:
 def _cmd_parity(args) -> int:
     from nbkit.config import resolve_warehouse_url
     from nbkit.parity import parity
+    from nbkit.scope import checked_range, nothing_compared, require_existing
 
+    checked_range(args.start_date, args.end_date)
+    for url in (args.warehouse, args.other):
+        require_existing(url)
     frame = parity(resolve_warehouse_url(args.warehouse), args.other, args.start_date,
                    args.end_date, args.processors, copy=args.copy_inputs,
                    history_start=args.history_start, compute_outputs=not args.no_compute)
+    if frame.empty:
+        raise nothing_compared(args.start_date, args.end_date)
     print(frame.to_string(index=False))
     bad = frame[~frame["match"]]
     print(f"Parity: {len(frame) - len(bad)}/{len(frame)} table-dates match")

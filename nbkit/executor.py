@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
-from nbkit import gaps
 from nbkit import cancel as cancelling
-from nbkit import retry
+from nbkit import gaps, retry, user_checks
 from nbkit.calendar import SeasonCalendar
 from nbkit.cancel import CancelToken
 from nbkit.errors import NbkitError
@@ -95,6 +94,15 @@ class RunOptions:
     cancel: CancelToken | None = None
     max_runtime_seconds: float | None = None
     handle_signals: bool = True
+
+    def __post_init__(self) -> None:
+        # Same ranges as the CLI flags and notebook parameters (one definition, in spec):
+        # retries=-1 would run no attempt at all and then verify rows nothing wrote.
+        from nbkit.nb.spec import number
+
+        for name in ("workers", "chunk_size", "retries"):
+            if getattr(self, name) is not None:  # retries None: the [retries] settings
+                number(name, getattr(self, name))
 
 
 @dataclass
@@ -189,7 +197,7 @@ class _Runner:
         estimates = cost.estimate(self.wh, self.plan, self.registry)
         bytes_estimated = cost.check_budget(estimates, self.opt.max_bytes_billed)
         self.bytes_billed = 0
-        tables = sorted({p.TARGET_TABLE for p in procs})
+        tables = sorted({p.TARGET_TABLE for p in procs if p.TARGET_TABLE})
         self.lease = self.ledger.acquire(self.run_id, tables, self.plan.dates(),
                                          ttl_seconds=self.opt.lease_ttl_seconds,
                                          take_over_stale=self.opt.take_over_stale_lease)
@@ -210,7 +218,7 @@ class _Runner:
         self.eta = EtaModel.for_run(self.wh, procs, {p: _chunks(sorted(d), self.opt.chunk_size,
                                                                  self.calendar)
                                                      for p, d in self.todo.items()},
-                                    [[p.NAME for p in lv] for lv in _levels(procs)],
+                                    [[p.NAME for p in lv] for lv in self.registry.graph().levels(procs)],
                                     self.opt.workers, RUN_HISTORY)
         self.progress = Progress(sum(len(d) for d in self.todo.values()), self.opt.progress,
                                  self.eta.remaining_seconds)
@@ -220,7 +228,7 @@ class _Runner:
                    if self.opt.handle_signals else contextlib.nullcontext())
         try:
             with signals:
-                for level in _levels(procs):
+                for level in self.registry.graph().levels(procs):
                     if self.stop.is_set() or self.cancel.is_set():
                         break
                     with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
@@ -270,7 +278,7 @@ class _Runner:
         return {"nbkit_run": self.run_id, "processor": proc.NAME, "phase": str(proc.PHASE)}
 
     def _split_ready(self, proc, dates):
-        if proc.PHASE < 4 or self.opt.allow_incomplete_upstream:
+        if not proc.UPSTREAM_PROCESSORS or self.opt.allow_incomplete_upstream:
             return dates, {}
         ready, blocked = [], {}
         for day in dates:
@@ -385,6 +393,9 @@ class _Runner:
                                     error=error, chunk_dates=len(dates), job_ids=job_ids,
                                     chunk_bytes_billed=bytes_billed,
                                     attempt=getattr(self.attempt_of, "n", 1)))
+        outcomes, notes = user_checks.apply(self.wh, self.registry.checks_of(proc.NAME),
+                                            outcomes, proc.DATE_COLUMN)
+        self.alerts.extend(notes)
         seconds = (finished - began).total_seconds()
         self.rates[proc.NAME] = seconds / max(len(dates), 1)
         bad = [o for o in outcomes if o.status != "success"]
@@ -445,20 +456,6 @@ class _Runner:
         if "partial" in statuses or "skipped" in statuses:
             return "partial"
         return "success"
-
-
-def _levels(procs: list[type[Processor]]) -> list[list[type[Processor]]]:
-    """Group processors so each group's upstreams are all in earlier groups."""
-    names = {p.NAME for p in procs}
-    depth: dict[str, int] = {}
-    for proc in procs:  # procs arrive in topological order
-        ups = [depth[u] for u in proc.UPSTREAM_PROCESSORS if u in depth]
-        depth[proc.NAME] = max([(proc.PHASE - 3) * 100] + [d + 1 for d in ups])
-    levels: dict[int, list] = {}
-    for proc in procs:
-        if proc.NAME in names:
-            levels.setdefault(depth[proc.NAME], []).append(proc)
-    return [levels[k] for k in sorted(levels)]
 
 
 def _chunks(dates: list[dt.date], size: int, calendar: SeasonCalendar) -> list[list[dt.date]]:

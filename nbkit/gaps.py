@@ -89,6 +89,8 @@ def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
                                                                                  how="left")
         frame[["rows", "duplicate_rows", "expected_rows"]] = frame[
             ["rows", "duplicate_rows", "expected_rows"]].fillna(0).astype(int)
+        if not proc.EXPECTED_ROWS_SQL:  # no expectation declared: what is there is complete
+            frame["expected_rows"] = frame["rows"]
         frame["processor"], frame["phase"] = proc.NAME, proc.PHASE
         frame["table"], frame["code_version"] = proc.TARGET_TABLE, proc.code_version()
         frame["state"] = [classify(r) for r in frame.itertuples()]
@@ -118,8 +120,10 @@ def table_status(states: pd.DataFrame, calendar: SeasonCalendar) -> pd.DataFrame
     frame = states.copy()
     bootstrap = set(calendar.bootstrap_dates())
 
+    known = {p.NAME: p.SKIPS_BOOTSTRAP for p in default_registry.all()}
+
     def status(row) -> str:
-        if row.phase >= 4 and row.data_date in bootstrap:
+        if row.phase >= 4 and row.data_date in bootstrap and known.get(row.processor, True):
             return "expected-empty"
         if row.state in ("done", "done_no_history", "stale", "failed") and row.rows > 0:
             return "complete" if row.state != "failed" else "partial"

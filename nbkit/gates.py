@@ -15,7 +15,7 @@ import pandas as pd
 
 from nbkit import gaps, schema
 from nbkit.calendar import SeasonCalendar
-from nbkit.ledger import Ledger
+from nbkit.ledger import PHASE_NAMES, Ledger
 from nbkit.processors import registry as default_registry
 from nbkit.status import load_calendar
 
@@ -62,8 +62,7 @@ def gate0(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFrame:
             f"missing: {', '.join(missing[:5])}" if missing else "all tables present")
     cal = load_calendar(warehouse, start, end)
     out.run(lambda: _phase2_checks(out, warehouse, cal))
-    out.add("processors registered", len(default_registry.all()), "= 10",
-            PASS if len(default_registry.all()) == 10 else FAIL, ", ".join(default_registry.names()))
+    out.run(lambda: catalogue_health(out, present))
     leases = Ledger(warehouse).active_leases()
     now = pd.Timestamp.now(tz="UTC")
     live = leases[pd.to_datetime(leases["expires_at"], utc=True) >= now] if len(leases) else leases
@@ -78,6 +77,7 @@ def gate1(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     out = _Checks("gate1")
     _coverage_checks(out, sc, phase=3)
     out.run(lambda: _success_checks(out, warehouse, sc, phase=3))
+    out.run(lambda: _user_checks(out, warehouse, sc, stage=3))
     out.run(lambda: _pgs_sanity(out, warehouse, sc))
     for table in ("nba_analytics.player_game_summary", "nba_analytics.upcoming_player_game_context"):
         out.run(lambda t=table: _team_game_check(out, warehouse, f"teams per game {t}", t,
@@ -90,8 +90,62 @@ def gate2(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     out = _Checks("gate2")
     _coverage_checks(out, sc, phase=4)
     out.run(lambda: _success_checks(out, warehouse, sc, phase=4))
+    out.run(lambda: _user_checks(out, warehouse, sc, stage=4))
     out.run(lambda: _pcf_sanity(out, warehouse, sc))
     return out.frame()
+
+
+def stage_gate(warehouse: Warehouse, sc: Scope, stage: int) -> pd.DataFrame:
+    """The gate after a stage (it guards the next): Gate 1 after stage 3, Gate 2 after
+    stage 4; after a later stage, its coverage, success rates and the project's checks."""
+    if stage == 3:
+        return gate1(warehouse, sc)
+    if stage == 4:
+        return gate2(warehouse, sc)
+    out = _Checks(f"stage{stage}")
+    _coverage_checks(out, sc, phase=stage)
+    out.run(lambda: _success_checks(out, warehouse, sc, phase=stage))
+    out.run(lambda: _user_checks(out, warehouse, sc, stage=stage))
+    return out.frame()
+
+
+def later_stages() -> list[int]:
+    """The catalogue's stages after Phase 4 (each has its own gate)."""
+    return [s for s in default_registry.graph().stages if s > 4]
+
+
+def catalogue_health(out: _Checks, present: set) -> None:
+    """Gate 0's catalogue rows: it loads (no duplicate name, no cycle, every declaration
+    valid), every SQL parses, every target table exists."""
+    import sqlglot
+
+    from nbkit.errors import NbkitError
+
+    default_registry.reload()
+    try:
+        procs = default_registry.all()
+    except NbkitError as err:
+        out.add("catalogue loads: no duplicate name, no cycle, declarations valid", "error",
+                "loads", FAIL, str(err))
+        return
+    out.add("catalogue loads: no duplicate name, no cycle, declarations valid", len(procs),
+            "> 0", PASS if procs else FAIL, ", ".join(p.NAME for p in procs))
+    unparsed = []
+    for proc in procs:
+        if proc.SQL_FILE or hasattr(proc, "SQL_PATH"):
+            try:
+                sqlglot.parse(proc.sql_text(), read="bigquery")
+            except sqlglot.errors.ParseError:
+                unparsed.append(proc.NAME)
+    out.add("catalogue: every processor's SQL parses", len(procs) - len(unparsed),
+            f"= {len(procs)}", FAIL if unparsed else PASS,
+            f"do not parse: {', '.join(unparsed)}" if unparsed else "sqlglot, BigQuery dialect")
+    absent = sorted({p.TARGET_TABLE for p in procs if p.TARGET_TABLE} - present)
+    out.add("catalogue: every target table exists", len(absent), "= 0 missing",
+            FAIL if absent else PASS,
+            f"missing: {', '.join(absent[:5])} (run nbkit init)" if absent else
+            f"{default_registry.graph().stages} stages; "
+            f"{sum(len(default_registry.checks_of(p.NAME)) for p in procs)} user check(s)")
 
 
 def gate3(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
@@ -99,7 +153,8 @@ def gate3(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     out = _Checks("gate3")
     season = max(sc.calendar.seasons)
     latest = sc.status[sc.status["data_date"].isin(set(sc.calendar.game_dates(season)))]
-    for phase in (3, 4):
+    stages = default_registry.graph().stages
+    for phase in stages:
         part = latest[(latest["phase"] == phase) & (latest["status"] != "expected-empty")]
         per_table = part.groupby("table")["status"].apply(lambda s: (s == "complete").sum())
         expected = part.groupby("table").size()
@@ -109,7 +164,7 @@ def gate3(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
                 f"{int(expected.max()) if len(expected) else 0}",
                 "<= 2 dates behind", PASS if worst <= 2 and len(expected) else FAIL,
                 f"worst table is {worst} date(s) behind")
-    for phase in (3, 4):
+    for phase in stages:
         cov = gaps.coverage_by_table(sc.status[sc.status["phase"] == phase])
         ok = len(cov) and (cov["complete"] == cov["expected_dates"]).all()
         out.add(f"phase {phase}: overall coverage",
@@ -121,8 +176,9 @@ def gate3(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
 
 def all_gates(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFrame:
     sc = scope(warehouse, start, end)
+    later = [stage_gate(warehouse, sc, s) for s in later_stages()]
     return pd.concat([gate0(warehouse, start, end), gate1(warehouse, sc), gate2(warehouse, sc),
-                      gate3(warehouse, sc)], ignore_index=True)
+                      *later, gate3(warehouse, sc)], ignore_index=True)
 
 
 # --------------------------------------------------------------------------- checks
@@ -163,7 +219,7 @@ def _coverage_checks(out: _Checks, sc: Scope, phase: int) -> None:
 
 def _success_checks(out: _Checks, warehouse: Warehouse, sc: Scope, phase: int) -> None:
     history = Ledger(warehouse).history(sc.start, sc.end)
-    history = history[history["phase"] == {3: "phase_3_analytics", 4: "phase_4_precompute"}[phase]]
+    history = history[history["phase"] == PHASE_NAMES.get(phase, f"phase_{phase}")]
     for proc in default_registry.all():
         if proc.PHASE != phase:
             continue
@@ -188,6 +244,23 @@ def _success_checks(out: _Checks, warehouse: Warehouse, sc: Scope, phase: int) -
             PASS if unresolved.empty else FAIL,
             "; ".join(f"{r.processor_name} {r.data_date}" for r in unresolved.head(5).itertuples())
             or "none")
+
+
+def _user_checks(out: _Checks, warehouse: Warehouse, sc: Scope, stage: int) -> None:
+    """The project's checks of the stage's processors over the scope's dates."""
+    from nbkit import user_checks
+
+    for proc in default_registry.all():
+        if proc.PHASE != stage:
+            continue
+        dates = [d for d in sc.calendar.game_dates() if sc.start <= d <= sc.end]
+        for check in default_registry.checks_of(proc.NAME):
+            found = user_checks.failures(warehouse, check, dates, proc.DATE_COLUMN)
+            bad = FAIL if check.blocking else WARN
+            out.add(f"check {check.name} ({check.severity})", f"{len(found)} date(s)",
+                    "= 0 failing dates", bad if found else PASS,
+                    "; ".join(f"{d} {n} row(s)" for d, n in sorted(found.items())[:5])
+                    or check.description or check.path.name)
 
 
 def _pgs_sanity(out: _Checks, warehouse: Warehouse, sc: Scope) -> None:

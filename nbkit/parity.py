@@ -188,6 +188,11 @@ def parity(source_url: str, other_url: str, start, end, processors=None, *,
 
     start, end = _date(start, parse_date, "start_date"), _date(end, parse_date, "end_date")
     history_start = _date(history_start, parse_date, "history_start") or start
+    from nbkit.scope import checked_range, require_existing
+
+    checked_range(start, end)
+    for url in (source_url, other_url):
+        require_existing(url)  # a mistyped path must not become a new, empty warehouse
     procs = _processors(processors, default_registry)
     wh_a, wh_b = open_warehouse(source_url), open_warehouse(other_url)
     try:

@@ -121,7 +121,7 @@ def make_request(season=None, start_date=None, end_date=None, dates=None, phases
     end = _collect(problems, lambda: parse_date(end_date, "end_date") if end_date else None)
     date_list = _collect(problems, lambda: tuple(sorted({parse_date(d, "date")
                                                          for d in _split(dates)})))
-    phase_list = _collect(problems, lambda: _phases(phases))
+    phase_list = _collect(problems, lambda: _phases(phases, registry))
     names = tuple(_split(processors))
     for name in names:
         _collect(problems, lambda n=name: registry.get_or_raise(n))
@@ -138,7 +138,8 @@ def make_request(season=None, start_date=None, end_date=None, dates=None, phases
     elif selectors > 1:
         problems.append("Choose one of season, start/end dates or explicit dates. Fix: "
                         "drop the others")
-    if (start is None) != (end is None) and not date_list and season_year is None:
+    # On what was given, not what parsed: a bad start date is reported once, as a bad date.
+    if (not start_date) != (not end_date) and not date_list and season_year is None:
         problems.append("Both start_date and end_date are needed. Fix: give both "
                         "(inclusive range)")
     if start and end and start > end:
@@ -160,7 +161,7 @@ def build_plan(request: PlanRequest, calendar: SeasonCalendar, states: pd.DataFr
         registry: processors to plan over.
     """
     dates, calendar_days = resolve_dates(request, calendar)
-    selected = [p for p in registry.all() if p.PHASE in request.phases
+    selected = [p for p in registry.all() if (not request.phases or p.PHASE in request.phases)
                 and (not request.processors or p.NAME in request.processors)]
     state_of = {(r.processor, r.data_date): r.state for r in states.itertuples()} \
         if len(states) else {}
@@ -277,10 +278,10 @@ def _newest_runs(states: pd.DataFrame) -> dict[tuple[str, dt.date], pd.Timestamp
 
 def _mark_blocked_upstream(tasks: list[Task], state_of: dict, planned: set,
                            registry: Registry, calendar: SeasonCalendar) -> list[Task]:
-    """Skip Phase 4 tasks whose upstream is neither complete nor planned in this run."""
+    """Skip tasks (Phase 4 and later) whose upstream is neither complete nor planned."""
     out = []
     for task in tasks:
-        if task.action != "run" or task.phase < 4:
+        if task.action != "run" or not registry.get_or_raise(task.processor).UPSTREAM_PROCESSORS:
             out.append(task)
             continue
         proc = registry.get_or_raise(task.processor)
@@ -303,25 +304,22 @@ def _upstream_ok(upstream: str, day: dt.date, proc: type[Processor], state_of: d
 
 def upstream_dates(upstream: type[Processor], proc: type[Processor], day: dt.date,
                    calendar: SeasonCalendar) -> list[dt.date]:
-    """Dates of an upstream processor that a processor's output on ``day`` reads.
+    """Dates of an upstream processor that a processor's output on ``day`` reads
+    (the rule lives on ``nbkit.graph.Graph``)."""
+    from nbkit.graph import Graph
 
-    Phase 4 upstreams are read on the same date; Phase 3 upstreams over the
-    processor's lookback window within the same season.
-    """
-    if upstream.PHASE >= 4 or proc.LOOKBACK_DAYS <= 0:
-        return [day]
-    first = day - dt.timedelta(days=proc.LOOKBACK_DAYS)
-    season = calendar.season_of(day)
-    return [d for d in calendar.game_dates(season) if first <= d <= day]
+    return Graph.upstream_dates(upstream, proc, day, calendar)
 
 
-def _phases(value) -> tuple[int, ...]:
+def _phases(value, registry: Registry = default_registry) -> tuple[int, ...]:
+    stages = registry.graph().stages or [3, 4]
     if value is None or value == "" or value == ():
-        return (3, 4)
+        return tuple(stages)
     out = []
     for item in _split(value):
-        if str(item) not in {"3", "4"}:
-            raise ParamsError(f"phase {item!r} is unknown", "use 3, 4 or 3,4")
+        if str(item) not in {str(s) for s in stages}:
+            raise ParamsError(f"phase {item!r} is unknown",
+                              f"use any of the catalogue's stages: {','.join(map(str, stages))}")
         out.append(int(item))
     return tuple(sorted(set(out)))
 

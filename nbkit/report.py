@@ -153,27 +153,24 @@ def failed_cell(nb) -> tuple[int | None, str]:
 
 
 def scrub(nb, secrets: dict):
-    """A copy of the notebook with every secret value replaced by ***."""
+    """A copy of the notebook with every secret value removed (nbkit.secrets)."""
+    from nbkit.secrets import scrub_notebook
+
     if not secrets:
         return nb
-    return nbformat.from_dict(scrub_obj(json.loads(json.dumps(nb)), secrets))
+    return nbformat.from_dict(scrub_notebook(nb, secrets))
 
 
 def scrub_obj(value, secrets: dict):
-    if not secrets or value is None:
-        return value
-    return json.loads(scrub_text(json.dumps(value, default=str), secrets, escaped=True))
+    from nbkit.secrets import scrub_obj as scrub_value
+
+    return scrub_value(value, secrets)
 
 
 def scrub_text(text: str, secrets: dict, escaped: bool = False) -> str:
-    for value in sorted(secrets.values(), key=len, reverse=True):
-        if not value:
-            continue
-        needle = json.dumps(value)[1:-1] if escaped else value
-        text = text.replace(needle, "***")
-        if needle != value:
-            text = text.replace(value, "***")
-    return text
+    from nbkit.secrets import scrub_text as scrub_str
+
+    return scrub_str(text, secrets)  # every spelling (plain, JSON, HTML), whatever `escaped`
 
 
 def _for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

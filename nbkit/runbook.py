@@ -54,6 +54,10 @@ NOTEBOOKS = {"preflight": "00_preflight", "season": "10_season", "gaps": "20_gap
              "interactive": "50_interactive"}
 NOTEBOOK_DIR_ENV = "NBKIT_NOTEBOOKS"
 RECORD_FILE = ".nbkit_record.json"
+# run.json fields nbkit writes itself (no user text): never scrubbed, so a 1-character
+# secret cannot turn "success" into "succ***ss".
+RUN_JSON_OWN_FIELDS = ("status", "notebook", "source", "started_at", "executed_notebook",
+                       "html", "git_revision", "duration_seconds", "operator")
 _ENV_LOCK = threading.Lock()
 
 
@@ -302,11 +306,14 @@ def _finish(source, run_dir, output, public, secrets, error, started, seconds,
     html = run_dir / f"{source.stem}.html"
     card = build_card(source.stem, status, redact(public), started, seconds, sidecar, error)
     try:
+        from nbkit.secrets import scrub_obj as scrub_value, scrub_page
+
+        card = scrub_value(card, secrets)  # value by value: the page pass skips short secrets
         page = render_notebook_html(nb, f"{source.stem} run", status, links=[
             ("executed notebook", output.name), ("run.json", "run.json"),
             ("all runs", "../../index.html")], card=card, html_path=html,
             assets_dir=None if self_contained else reports_dir / "assets")
-        html.write_text(scrub_text(page, secrets))
+        html.write_text(scrub_page(page, secrets))
     except Exception:  # noqa: BLE001 - the notebook and run.json must still be written
         log.exception("could not render %s", html)
         html = None
@@ -321,7 +328,7 @@ def _finish(source, run_dir, output, public, secrets, error, started, seconds,
 
 def _write_run_json(report: RunReport, source: Path, started, sidecar: dict, secrets) -> None:
     from nbkit.ledger import git_revision
-    from nbkit.report import scrub_obj
+    from nbkit.secrets import scrub_obj
 
     data = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(report).items()}
     data.update(notebook=source.stem, source=_display_path(source), started_at=started.isoformat(),
@@ -333,7 +340,7 @@ def _write_run_json(report: RunReport, source: Path, started, sidecar: dict, sec
                 git_revision=git_revision(), operator=_operator())
     data.pop("run_dir", None)
     data.pop("run_json", None)
-    text = json.dumps(scrub_obj(data, secrets), indent=2, default=str)
+    text = json.dumps(scrub_obj(data, secrets, keep=RUN_JSON_OWN_FIELDS), indent=2, default=str)
     report.run_json.write_text(text)
     (report.run_dir / RECORD_FILE).unlink(missing_ok=True)
 

@@ -31,3 +31,40 @@ def warehouse(request, tmp_path):
     wh.init_schema()
     yield wh
     wh.close()
+
+
+@pytest.fixture(scope="session")
+def sample_raw_path(tmp_path_factory):
+    """The default sample (seed 7, raw and reference tables), built once per session.
+
+    Read it through a copy (``sample_copy``) or read-only; never write to this file.
+    """
+    from nbkit.sample import build_sample
+
+    path = tmp_path_factory.mktemp("sample-raw") / "raw.duckdb"
+    with open_warehouse(str(path)) as wh:
+        wh.init_schema()
+        build_sample(wh, seed=7)
+    return path
+
+
+@pytest.fixture
+def sample_copy(sample_raw_path, tmp_path):
+    """A private, writable copy of the default sample's file."""
+    import shutil
+
+    return shutil.copy(sample_raw_path, tmp_path / "sample.duckdb")
+
+
+@pytest.fixture(scope="session")
+def backfilled_sample_path(sample_raw_path, tmp_path_factory):
+    """The default sample after a full backfill of the built-in processors (read-only use)."""
+    import shutil
+
+    from tests.builtin_checksums import full_backfill
+
+    path = shutil.copy(sample_raw_path, tmp_path_factory.mktemp("sample-full") / "full.duckdb")
+    with open_warehouse(str(path)) as wh:
+        status = full_backfill(wh)
+    assert status == "success", status
+    return path

@@ -25,13 +25,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("declarations", ("nbkit.processors", "nbkit.graph", "nbkit.plan", "nbkit.checks")),
     ("records", ("nbkit.ledger", "nbkit.leases", "nbkit.status", "nbkit.gaps",
                  "nbkit.checksums", "nbkit.cost", "nbkit.verify", "nbkit.starting_state",
-                 "nbkit.sample", "nbkit.processors.compute")),
+                 "nbkit.sample", "nbkit.processors.compute", "nbkit.user_checks")),
     ("engine", ("nbkit.gates", "nbkit.executor", "nbkit.parity", "nbkit.backfill",
                 "nbkit.notify", "nbkit.lineage", "nbkit.cancel", "nbkit.retry", "nbkit.eta",
                 "nbkit.project_safety")),
     ("presentation", ("nbkit.report", "nbkit.report_assets", "nbkit.report_card",
                       "nbkit.report_index", "nbkit.nb", "nbkit.runbook", "nbkit.runs")),
-    ("command", ("nbkit.cli", "nbkit.__main__", "nbkit.ops_commands")),
+    ("command", ("nbkit.cli", "nbkit.__main__", "nbkit.scaffold", "nbkit.ops_commands")),
 ]
 # Declarations are values: they never reach the warehouse, the ledger or the executor.
 NO_IO = ("nbkit.processors", "nbkit.graph", "nbkit.plan")

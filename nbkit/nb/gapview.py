@@ -99,9 +99,18 @@ def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
                  bootstrap_days: int = 7, wait_seconds: float = 30.0,
                  gcp_access_token: str = "") -> GapReport:
     """Measure the warehouse read-only (waits up to wait_seconds for a busy DuckDB file)."""
+    from nbkit.nb import spec
+
+    checked = spec.validate("20_gap_analysis", dict(
+        start_date=start_date, end_date=end_date, bootstrap_days=bootstrap_days,
+        wait_seconds=wait_seconds))
+    bootstrap_days, wait_seconds = checked["bootstrap_days"], checked["wait_seconds"]
     start, end = date_range(start_date, end_date)
     with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
                 access_token=secret("gcp_access_token", gcp_access_token)) as wh:
+        from nbkit.drift import require_schema
+
+        require_schema(wh)  # a dropped table or column is named, not a catalog error
         calendar = load_calendar(wh, start or DEFAULT_START, end or dt.date(2999, 12, 31),
                                  bootstrap_days)
         dates = calendar.game_dates()

@@ -95,6 +95,12 @@ def preflight(warehouse=None, start_date="", end_date="", sample_date="2023-11-0
               bootstrap_days: int = 7, wait_seconds: float = 30.0,
               gcp_access_token: str = "") -> PreflightReport:
     """Run Gate 0 read-only; never raises for a failing check (see raise_if_failed)."""
+    from nbkit.nb import spec
+
+    checked = spec.validate("00_preflight", dict(
+        start_date=start_date, end_date=end_date, sample_date=sample_date,
+        bootstrap_days=bootstrap_days, wait_seconds=wait_seconds))
+    bootstrap_days, wait_seconds = checked["bootstrap_days"], checked["wait_seconds"]
     start, end = date_range(start_date, end_date)
     url = getattr(warehouse, "url", warehouse) or ""
     began = time.monotonic()

@@ -49,21 +49,7 @@ def downstream(targets: dict[str, set[dt.date]], calendar: SeasonCalendar,
     affected on every game date of the same season within LOOKBACK_DAYS after a
     target date; a processor reading a Phase 4 processor, on the same date.
     """
-    out = {name: set(days) for name, days in targets.items() if days}
-    for proc in registry.all():
-        for name in proc.UPSTREAM_PROCESSORS:
-            days = out.get(name)
-            if not days:
-                continue
-            upstream = registry.get_or_raise(name)
-            if upstream.PHASE >= 4 or proc.LOOKBACK_DAYS <= 0:
-                affected = set(days)
-            else:
-                affected = {d for day in days
-                            for d in calendar.game_dates(calendar.season_of(day))
-                            if day <= d <= day + dt.timedelta(days=proc.LOOKBACK_DAYS)}
-            out.setdefault(proc.NAME, set()).update(affected)
-    return out
+    return registry.graph().downstream(targets, calendar)
 
 
 @dataclass(repr=False)
@@ -118,8 +104,9 @@ class Recovery:
         given = dict(warehouse=getattr(warehouse, "url", warehouse) or "", mode=mode,
                      season=season, start_date=start_date, end_date=end_date, dates=dates,
                      processors=processors, apply=apply, workers=workers, on_error=on_error,
-                     bootstrap_days=bootstrap_days)
+                     bootstrap_days=bootstrap_days, wait_seconds=wait_seconds)
         self.params = spec.validate(self.NOTEBOOK, given)
+        wait_seconds = self.params.pop("wait_seconds")
         self.warehouse, self.wait_seconds, self.progress = warehouse, wait_seconds, progress
         self.token = secret("gcp_access_token", gcp_access_token)
         defaults = {"mode": "retry_failed", "apply": False, "workers": 2,
@@ -136,11 +123,11 @@ class Recovery:
         with self._open(read_only=True) as wh:
             requests = self._requests(wh)
             if self.params["mode"] == "retry_failed" and requests:
-                combined = replace(requests[0], phases=(3, 4))
+                combined = replace(requests[0], phases=tuple(default_registry.graph().stages))
                 plans = [prepare(wh, combined, self.params["bootstrap_days"]).plan]
             else:
                 plans = [prepare(wh, r, self.params["bootstrap_days"]).plan for r in requests]
-        titles = ["Retry plan (Phase 3 then Phase 4)"] if self.params["mode"] == "retry_failed" \
+        titles = ["Retry plan (stage by stage)"] if self.params["mode"] == "retry_failed" \
             else [f"Re-run plan, Phase {r.phases[0]}" for r in requests]
         return RecoveryPreview(self.params["mode"], self.targets_frame(),
                                [PlanPreview(p, t) for p, t in zip(plans, titles)],
@@ -193,10 +180,12 @@ class Recovery:
         chosen = self._chosen(wh, calendar, first, last)
         self._targets = downstream(chosen, calendar)
         if self.params["mode"] == "retry_failed":
-            return [self._request(self._targets, (3, 4), "")] if self._targets else []
+            stages = tuple(default_registry.graph().stages)
+            return [self._request(self._targets, stages, "")] if self._targets else []
         requests = []
-        for phase in (3, 4):
-            part = {p: d for p, d in (chosen if phase == 3 else self._targets).items()
+        stages = default_registry.graph().stages
+        for phase in stages:
+            part = {p: d for p, d in (chosen if phase == stages[0] else self._targets).items()
                     if default_registry.get_or_raise(p).PHASE == phase}
             if part:
                 requests.append(self._request(part, (phase,), "all"))

@@ -19,7 +19,7 @@ import pandas as pd
 from nbkit import gaps, gates
 from nbkit.backfill import execute, prepare
 from nbkit.executor import OnError, RunOptions
-from nbkit.nb import card, spec
+from nbkit.nb import card, spec, stages
 from nbkit.nb.common import (
     GateFailed,
     current_command,
@@ -34,6 +34,8 @@ from nbkit.nb.common import (
 )
 from nbkit.nb.views import GateResult, PhaseResult, PlanPreview
 from nbkit.params import parse_season, season_label
+from nbkit.processors import registry as default_registry
+from nbkit.schema.user import ensure_tables
 
 PUBLIC = ("warehouse", "season", "start_date", "end_date", "dates", "phases", "processors",
           "include", "on_error", "workers", "dry_run", "override_gates",
@@ -46,7 +48,7 @@ class SeasonRun:
     NOTEBOOK = "10_season"
 
     def __init__(self, warehouse=None, season: str = "", start_date: str = "",
-                 end_date: str = "", dates: str = "", phases: str = "3,4",
+                 end_date: str = "", dates: str = "", phases: str = "",
                  processors: str = "", include: str = "", on_error: str = "continue",
                  workers: int = 2, dry_run: bool = False, override_gates: str = "",
                  allow_incomplete_upstream: bool = False, bootstrap_days: int = 7,
@@ -57,8 +59,9 @@ class SeasonRun:
                      processors=processors, include=include, on_error=on_error,
                      workers=workers, dry_run=dry_run, override_gates=override_gates,
                      allow_incomplete_upstream=allow_incomplete_upstream,
-                     bootstrap_days=bootstrap_days)
+                     bootstrap_days=bootstrap_days, wait_seconds=wait_seconds)
         self.params = spec.validate(self.NOTEBOOK, given)
+        wait_seconds = self.params.pop("wait_seconds")
         self.request = spec.season_request(season, start_date, end_date, dates, phases,
                                            processors, include)
         self.warehouse, self.wait_seconds, self.progress = warehouse, wait_seconds, progress
@@ -83,6 +86,9 @@ class SeasonRun:
 
     def plan(self) -> PlanPreview:
         """Dry run of every selected phase: each task with its run or skip reason."""
+        if not self.params["dry_run"]:
+            with self._open(read_only=False) as wh:
+                ensure_tables(wh)  # the project's own tables, before any read-only look
         with self._open(read_only=True) as wh:
             prepared = prepare(wh, self.request, self.params["bootstrap_days"])
         self.dates = prepared.plan.dates()
@@ -119,7 +125,10 @@ class SeasonRun:
         start, end = self._range()
         with self._open(read_only=True) as wh:
             sc = gates.scope(wh, start, end, self.params["bootstrap_days"])
-            checks = {1: gates.gate1, 2: gates.gate2, 3: gates.gate3}[number](wh, sc)
+            if number + 2 in stages.later_stages():
+                checks = gates.stage_gate(wh, sc, number + 2)
+            else:
+                checks = {1: gates.gate1, 2: gates.gate2, 3: gates.gate3}[number](wh, sc)
         overridden = str(number) in spec.split_list(self.params["override_gates"])
         result = GateResult(number, f"season {self.label} ({start}..{end})", checks,
                             overridden=overridden, dry_run=self.params["dry_run"])
@@ -130,6 +139,11 @@ class SeasonRun:
         record(gates={f"gate{number}": label}, commands=result.commands)
         self.gates[number] = result
         return result
+
+    def later_stages(self) -> stages.LaterStages:
+        """Every stage after Phase 4 (the project's own), each after the previous gate
+        passed and followed by its own gate; nothing when the catalogue has none."""
+        return stages.run_later(self)
 
     def status_frame(self) -> pd.DataFrame:
         """Per table and date of the run: complete / partial / missing / expected-empty."""
@@ -173,12 +187,13 @@ class SeasonRun:
                           notebook_path=notebook_path(), progress=self.progress)
 
     def _require_gate_before(self, phase: int) -> None:
-        previous = self.gates.get(1)
-        if phase == 4 and previous is not None and not previous.passed \
-                and not self.params["dry_run"]:
-            raise GateFailed(f"Phase 4 refused: Gate 1 failed for {self.label}",
-                             "fix Phase 3 first, or pass override_gates=1 (logged)", "gate1",
-                             previous.commands)
+        before = default_registry.graph().stage_before(phase)
+        number = stages.gate_number(before) if before is not None else None
+        previous = self.gates.get(number) if number else None
+        if previous is not None and not previous.passed and not self.params["dry_run"]:
+            raise GateFailed(f"Phase {phase} refused: Gate {number} failed for {self.label}",
+                             f"fix Phase {before} first, or pass override_gates={number} "
+                             "(logged)", f"gate{number}", previous.commands)
 
     def _range(self) -> tuple[dt.date, dt.date]:
         if not self.dates:
@@ -193,7 +208,7 @@ class SeasonRun:
         return result
 
     def _explicit(self) -> dict:
-        defaults = {"phases": "3,4", "on_error": "continue", "workers": 2, "dry_run": False,
+        defaults = {"phases": "", "on_error": "continue", "workers": 2, "dry_run": False,
                     "allow_incomplete_upstream": False, "bootstrap_days": 7}
         return {k: v for k, v in self.params.items()
                 if k in PUBLIC and v not in ("", None) and defaults.get(k) != v}

@@ -103,16 +103,26 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
                bootstrap_days: int = 7, wait_seconds: float = 30.0,
                gcp_access_token: str = "") -> SignOff:
     """Run Gates 0-3 read-only over the range (default: the whole schedule)."""
+    from nbkit.nb import spec
+
+    checked = spec.validate("30_validation", dict(
+        start_date=start_date, end_date=end_date, bootstrap_days=bootstrap_days,
+        wait_seconds=wait_seconds))
+    bootstrap_days, wait_seconds = checked["bootstrap_days"], checked["wait_seconds"]
     start, end = date_range(start_date, end_date)
     first, last = start or DEFAULT_START, end or dt.date(2999, 12, 31)
     with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
                 access_token=secret("gcp_access_token", gcp_access_token)) as wh:
+        from nbkit.drift import require_schema
+
+        require_schema(wh)  # a dropped table or column is named, not a catalog error
         sc = gates.scope(wh, first, last, bootstrap_days)
         dates = sc.calendar.game_dates()
         if dates:
             first, last = dates[0], dates[-1]
+        later = [gates.stage_gate(wh, sc, s) for s in gates.later_stages()]
         checks = pd.concat([gates.gate0(wh, first, last), gates.gate1(wh, sc),
-                            gates.gate2(wh, sc), gates.gate3(wh, sc)], ignore_index=True)
+                            gates.gate2(wh, sc), *later, gates.gate3(wh, sc)], ignore_index=True)
         pgs = wh.query(DAILY_SQL, {"start": first, "end": last})
         with_rows = sorted(pd.to_datetime(pgs["day"]).dt.date) if len(pgs) else []
         spot = wh.query(SPOT_SQL, {"dates": _spot_dates(with_rows)}) if with_rows \

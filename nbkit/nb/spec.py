@@ -19,7 +19,10 @@ TRUE = {"true", "1", "yes", "y", "on"}
 FALSE = {"false", "0", "no", "n", "off", ""}
 CHOICES = {"on_error": ("continue", "stop"), "mode": ("retry_failed", "rerun_dates")}
 BOOLS = ("dry_run", "apply", "strict", "autorun", "allow_incomplete_upstream")
-INTS = {"workers": (1, 32), "bootstrap_days": (0, 60)}
+# The one range definition of every numeric option: notebook parameters, the CLI's flags
+# (--workers, --bootstrap-days...) and RunOptions all check against these.
+INTS = {"workers": (1, 32), "bootstrap_days": (0, 60), "chunk_size": (0, 366),
+        "retries": (0, 10)}
 FLOATS = {"wait_seconds": (0.0, 3600.0)}
 
 
@@ -45,6 +48,17 @@ def coerce(name: str, value):
         return text
     fn = _VALIDATORS.get(name)
     return fn(value) if fn else value
+
+
+def number(name: str, value, flag: str | None = None):
+    """One numeric option checked against its range (INTS/FLOATS); ``flag`` names the CLI form.
+
+    Example:
+        >>> number("workers", "4")
+        4
+    """
+    kind, (low, high) = (int, INTS[name]) if name in INTS else (float, FLOATS[name])
+    return _number(name, value, kind, low, high, flag)
 
 
 def validate(notebook: str, params: dict) -> dict:
@@ -74,7 +88,7 @@ def validate(notebook: str, params: dict) -> dict:
     return out
 
 
-def season_request(season, start_date="", end_date="", dates="", phases="3,4",
+def season_request(season, start_date="", end_date="", dates="", phases="",
                    processors="", include="") -> PlanRequest:
     """The PlanRequest of a season run: the whole season, or a range or dates inside it."""
     year = parse_season(season) if season else None
@@ -126,10 +140,15 @@ def _season(value) -> str:
 
 
 def _phases(value) -> str:
-    items = split_list(value) or ["3", "4"]
-    if any(i not in ("3", "4") for i in items):
-        raise ParamsError(f"phases {value!r} is not valid", "use 3, 4 or 3,4")
-    return ",".join(sorted(set(items)))
+    """Stages to run, comma-separated; empty: every stage of the catalogue."""
+    from nbkit.processors import registry
+
+    stages = [str(s) for s in registry.graph().stages] or ["3", "4"]
+    items = split_list(value)
+    if any(i not in stages for i in items):
+        raise ParamsError(f"phases {value!r} is not valid",
+                          f"use any of the catalogue's stages: {','.join(stages)}, or empty for all")
+    return ",".join(sorted(set(items), key=int))
 
 
 def _processors(value) -> str:
@@ -181,15 +200,28 @@ def _bool(name: str, value) -> bool:
                       f"use -p {name} True or -p {name} False")
 
 
-def _number(name: str, value, kind, low, high):
+def _number(name: str, value, kind, low, high, flag: str | None = None):
     try:
-        number = kind(value) if not isinstance(value, bool) else None
-    except (TypeError, ValueError):
+        number = _as_number(value, kind)
+    except (TypeError, ValueError, OverflowError):
         number = None
     if number is None or not low <= number <= high:
-        raise ParamsError(f"{name} {str(value)[:40]!r} is not a number in [{low}, {high}]",
-                          f"use e.g. -p {name} {kind(low if low else high // 8 or 1)}")
+        what = "a whole number" if kind is int else "a number"
+        example = kind(low if low else high // 8 or 1)
+        use = f"{flag} {example}" if flag else f"-p {name} {example}"
+        raise ParamsError(f"{flag or name} {str(value)[:40]!r} is not {what} in [{low}, {high}]",
+                          f"use {what} from {low} to {high}, e.g. {use}")
     return number
+
+
+def _as_number(value, kind):
+    """int('7') / float('0.5'); no bools, no NaN, no 2.5 taken as 2 for a whole number."""
+    if isinstance(value, bool):
+        return None
+    if kind is int and isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    number = kind(str(value).strip()) if isinstance(value, str) else kind(value)
+    return None if number != number else number  # NaN compares unequal to itself
 
 
 def _season_of(day: dt.date) -> int:
@@ -212,7 +244,7 @@ def _range_check(p: dict) -> None:
 
 def _season_check(p: dict) -> None:
     season_request(p.get("season", ""), p.get("start_date", ""), p.get("end_date", ""),
-                   p.get("dates", ""), p.get("phases", "3,4"), p.get("processors", ""),
+                   p.get("dates", ""), p.get("phases", ""), p.get("processors", ""),
                    p.get("include", ""))
 
 

@@ -32,6 +32,13 @@ class Stepper:
     def __init__(self, warehouse=None, season: str = "", start_date: str = "",
                  end_date: str = "", workers: int = 2, bootstrap_days: int = 7,
                  wait_seconds: float = 10.0, gcp_access_token: str = "") -> None:
+        from nbkit.nb import spec
+
+        checked = spec.validate("50_interactive", dict(
+            season=season, start_date=start_date, end_date=end_date, workers=workers,
+            bootstrap_days=bootstrap_days, wait_seconds=wait_seconds))
+        workers, bootstrap_days = checked["workers"], checked["bootstrap_days"]
+        wait_seconds = checked["wait_seconds"]
         self.warehouse, self.workers, self.bootstrap_days = warehouse, workers, bootstrap_days
         self.wait_seconds = wait_seconds
         self.token = secret("gcp_access_token", gcp_access_token)

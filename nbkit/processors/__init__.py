@@ -9,7 +9,7 @@ from typing import Iterable
 from nbkit.errors import NbkitError
 from nbkit.processors.base import Processor
 
-# Built-ins, in dependency order (module name == processor NAME).
+# Built-ins, in dependency order (module name == processor NAME): the default catalogue.
 BUILTIN = (
     "player_game_summary",
     "team_offense_game_summary",
@@ -29,19 +29,54 @@ class UnknownProcessorError(NbkitError):
 
 
 class Registry:
-    """Name -> processor. Built-ins load lazily on first lookup."""
+    """Name -> processor. Built-ins load lazily on first lookup.
 
-    def __init__(self) -> None:
+    The default registry (``catalogue=True``) holds the catalogue of the settings in force
+    (``nbkit.processors.catalogue``), loaded on first lookup and again when the settings
+    change; processors registered by hand stay.
+    """
+
+    def __init__(self, catalogue: bool = False) -> None:
         self._items: dict[str, type[Processor]] = {}
         self._loaded = False
+        self._catalogue = catalogue
+        self._key: tuple | None = None
+        self._graph = None
+        self._checks: tuple = ()
+        self._extra: dict[str, type[Processor]] = {}
 
     def register(self, processor: type[Processor]) -> type[Processor]:
         """Add a processor (usable as a class decorator)."""
         self._items[processor.NAME] = processor
+        self._extra[processor.NAME] = processor
+        self._graph = None
         return processor
 
     def unregister(self, name: str) -> None:
         self._items.pop(name, None)
+        self._extra.pop(name, None)
+        self._graph = None
+
+    def graph(self):
+        """The processor graph (``nbkit.graph.Graph``) of every registered processor."""
+        from nbkit.graph import Graph
+
+        self._load_builtins()
+        if self._graph is None:
+            self._graph = Graph.build(self._items.values(),
+                                      {n: i for i, n in enumerate(BUILTIN)})
+        return self._graph
+
+    def checks_of(self, name: str) -> list:
+        """The project's checks of one processor (``nbkit.processors.checks.Check``)."""
+        self._load_builtins()
+        return [c for c in self._checks if c.processor == name]
+
+    def reload(self) -> None:
+        """Read the catalogue again (after editing a processor, DDL or check file)."""
+        self._key = None
+        if self._catalogue:
+            self._loaded = False
 
     def get_or_raise(self, name: str | type[Processor]) -> type[Processor]:
         if isinstance(name, type) and issubclass(name, Processor):
@@ -56,19 +91,35 @@ class Registry:
 
     def all(self) -> list[type[Processor]]:
         """Every processor, in dependency order (phase, then declaration order)."""
-        self._load_builtins()
-        return topological(self._items.values())
+        return list(self.graph().order)
 
     def names(self) -> list[str]:
         return [p.NAME for p in self.all()]
 
     def _load_builtins(self) -> None:
+        if self._catalogue and not (self._loaded and self._key is None):
+            self._load_catalogue()
+            return
         if self._loaded:
             return
         self._loaded = True
         for name in BUILTIN:
             module = importlib.import_module(f"nbkit.processors.{name}")
             self.register(module.PROCESSOR)
+
+
+    def _load_catalogue(self) -> None:
+        from nbkit.processors import catalogue
+
+        key = catalogue.settings_key()
+        if self._loaded and key == self._key:
+            return
+        loaded = catalogue.load()
+        self._items = {p.NAME: p for p in loaded.processors}
+        self._items.update(self._extra)
+        self._checks = loaded.checks
+        self._graph = loaded.graph if not self._extra else None
+        self._loaded, self._key = True, key
 
 
 def topological(processors: Iterable[type[Processor]]) -> list[type[Processor]]:
@@ -99,5 +150,5 @@ def _builtin_rank(name: str) -> int:
     return BUILTIN.index(name) if name in BUILTIN else len(BUILTIN)
 
 
-registry = Registry()
+registry = Registry(catalogue=True)
 get_or_raise = registry.get_or_raise

@@ -74,5 +74,10 @@ class Processor:
         return digest.hexdigest()[:12]
 
     @classmethod
+    def run(cls, warehouse, dates: list):
+        """Compute and write ``dates`` (one atomic replace); externals override this."""
+        return warehouse.replace_dates(cls.TARGET_TABLE, dates, cls.sql_text(), {"dates": dates})
+
+    @classmethod
     def describe(cls) -> str:
         return (cls.__doc__ or cls.NAME).strip().splitlines()[0]

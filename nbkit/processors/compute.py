@@ -18,11 +18,4 @@ def compute(warehouse: Warehouse, processor: type[Processor],
     External processors (a command or a callable) do their own writing; they
     return None and are checked afterwards like every other processor.
     """
-    from nbkit.processors.external import ExternalProcessor
-
-    dates = sorted(set(dates))
-    if issubclass(processor, ExternalProcessor):
-        processor.run_external(warehouse, dates)
-        return None
-    return warehouse.replace_dates(processor.TARGET_TABLE, dates, processor.sql_text(),
-                                   {"dates": dates})
+    return processor.run(warehouse, sorted(set(dates)))

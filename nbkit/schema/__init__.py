@@ -70,7 +70,7 @@ class Table:
 
 
 def tables() -> dict[str, Table]:
-    """Every table of the schema, keyed by ``dataset.table``, in DDL order."""
+    """Every table of the schema (built-in and the project's ``pipeline.ddl``), in DDL order."""
     return dict(_load())
 
 
@@ -105,18 +105,45 @@ def check_identifier(name: str, what: str = "identifier") -> str:
 
 def ddl_statements() -> list[str]:
     """CREATE SCHEMA and CREATE TABLE statements in BigQuery SQL, datasets first."""
-    stmts = [f"CREATE SCHEMA IF NOT EXISTS `{d}`" for d in DATASETS]
+    datasets = list(DATASETS) + sorted({t.dataset for t in _load().values()} - set(DATASETS))
+    stmts = [f"CREATE SCHEMA IF NOT EXISTS `{d}`" for d in datasets]
     return stmts + [t.ddl for t in _load().values()]
 
 
-@functools.lru_cache(maxsize=1)
 def _load() -> dict[str, Table]:
+    from nbkit.schema.user import user_ddl_files
+
+    return _load_files(user_ddl_files())
+
+
+@functools.lru_cache(maxsize=8)
+def _load_files(user_files: tuple[tuple[Path, int], ...]) -> dict[str, Table]:
+    """Built-in DDL, then the user's files (path, mtime: an edited file is read again)."""
+    registry = dict(_builtin_tables())
+    from nbkit.schema.user import parse_user_ddl
+
+    for path, _ in user_files:
+        for table in parse_user_ddl(path, registry):
+            registry[table.id] = table
+    return registry
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_tables() -> dict[str, Table]:
+    """The package's DDL, parsed once per content (cached on disk: parsing takes ~1 s)."""
+    from nbkit.schema import cache
+
+    files = sorted(DDL_DIR.glob("*.sql"))
+    found = cache.read(files)
+    if found is not None:
+        return found
     registry: dict[str, Table] = {}
-    for path in sorted(DDL_DIR.glob("*.sql")):
+    for path in files:
         for tree in sqlglot.parse(path.read_text(), read="bigquery"):
             if isinstance(tree, exp.Create) and tree.kind == "TABLE":
                 table = _table_from_ddl(tree, path)
                 registry[table.id] = table
+    cache.write(files, registry)
     return registry
 
 

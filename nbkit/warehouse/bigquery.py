@@ -69,13 +69,18 @@ class BigQueryWarehouse(Warehouse):
 
     def _make_client(self):
         from nbkit import settings
+        from nbkit.warehouse.bigquery_access import check_endpoint, credentials_error
 
         endpoint = settings.current().bigquery_endpoint
         if not endpoint:
-            return self._bq.Client(project=self.project, location=self.location)
+            try:
+                return self._bq.Client(project=self.project, location=self.location)
+            except Exception as err:  # noqa: BLE001 - google-auth raises several kinds
+                raise credentials_error(err) from err
         from google.api_core.client_options import ClientOptions
         from google.auth.credentials import AnonymousCredentials
 
+        check_endpoint(endpoint)  # fail in seconds, not after the client's silent retries
         return self._bq.Client(project=self.project, location=self.location,
                                credentials=AnonymousCredentials(),
                                client_options=ClientOptions(api_endpoint=endpoint))
@@ -173,6 +178,16 @@ class BigQueryWarehouse(Warehouse):
             job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
             total += int(job.total_bytes_processed or 0)
         return total
+
+    def dry_run_statement_types(self, sql: str, params: dict | None = None) -> list[str | None]:
+        """BigQuery's statement type (SELECT, INSERT, DROP_TABLE...) of each statement, from a
+        dry run that runs nothing; None where the endpoint does not report one."""
+        kinds = []
+        for text, names in _statements(sql):
+            cfg = self._job_config(params or {}, names, dry_run=True, use_query_cache=False)
+            job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
+            kinds.append(getattr(job, "statement_type", None))
+        return kinds
 
     def _query(self, sql: str, params: dict) -> pd.DataFrame:
         job = self._run(sql, params)

@@ -53,6 +53,12 @@ class DuckDBWarehouse(Warehouse):
             self._connections.append(con)  # for interrupt()
         return con
 
+    def forbid_external_access(self) -> None:
+        """No file-system access for the rest of this connection (`nbkit sql`): COPY TO,
+        ATTACH, INSTALL, LOAD, EXPORT and file-reading functions fail; cannot be undone."""
+        self._root.execute("SET enable_external_access = false")
+        self._root.execute("SET lock_configuration = true")
+
     # ------------------------------------------------------------------ hooks
     def _run(self, sql: str, params: dict):
         cursor = None
@@ -100,7 +106,10 @@ class DuckDBWarehouse(Warehouse):
             self._execute(f"DROP TABLE {stage}", params)
             self._con.commit()
         except BaseException:
-            self._con.rollback()
+            # A failed write (disk full) may have ended the transaction already: the rollback's
+            # own error must not replace the cause the user needs to see.
+            with contextlib.suppress(duckdb.Error):
+                self._con.rollback()
             raise
         return deleted, inserted
 
@@ -147,6 +156,14 @@ class DuckDBWarehouse(Warehouse):
         if not isinstance(err, duckdb.Error):
             return None
         first = str(err).strip().splitlines()[0]
+        from nbkit.failures import is_disk_full
+
+        if is_disk_full(err):
+            return first, "free disk space (or move the warehouse to a larger disk), then " \
+                          "rerun the same command: the failed write was rolled back"
+        if "read-only mode" in first:
+            return first, "this warehouse was opened read-only (nbkit sql, status, gaps...); " \
+                          "writes go through `nbkit backfill` or a notebook's run step"
         if isinstance(err, duckdb.CatalogException):
             return first, "run `nbkit init` (or `nbkit sample-data`) to create the schema, " \
                           "and check the table name against nba_raw/nba_analytics/..."
@@ -184,6 +201,10 @@ class DuckDBWarehouse(Warehouse):
 
 
 def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    if path == ":memory:" and read_only:
+        raise WarehouseError("duckdb://:memory: is a new, empty database: there is nothing to "
+                             "read", "point --warehouse / NBKIT_WAREHOUSE at a DuckDB file "
+                             "(`nbkit sample-data` creates one)")
     if path != ":memory:":
         file = Path(path)
         if read_only and not file.exists():
@@ -191,19 +212,46 @@ def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPy
                                  "run `nbkit sample-data` (or `nbkit init`) first, "
                                  "or point --warehouse / NBKIT_WAREHOUSE at an existing file")
         if not read_only:
+            _check_writable(file)
             file.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + max(wait_seconds, 0.0)
     while True:
         try:
             return duckdb.connect(path, read_only=read_only, config={"threads": "2"})
-        except duckdb.IOException as err:
+        except duckdb.Error as err:
             if not _LOCK_RE.search(str(err)):
-                raise WarehouseError(f"Cannot open the warehouse file {path}: "
-                                     f"{str(err).splitlines()[0]}",
-                                     "check the path and its permissions") from err
+                raise _open_error(path, err) from err
             if time.monotonic() >= deadline:
                 raise _busy(path, str(err), read_only, wait_seconds) from err
             time.sleep(0.25)
+
+
+def _check_writable(file: Path) -> None:
+    """Respect a file's read-only mode even for root (who may write it anyway)."""
+    if file.is_file() and not file.stat().st_mode & 0o222:
+        raise WarehouseError(f"The warehouse file {file} is read-only",
+                             f"read it with read-only commands (status, gaps, sql), or make it "
+                             f"writable first: chmod u+w {file}")
+
+
+def _open_error(path: str, err: Exception) -> WarehouseError:
+    """Why DuckDB could not open the file, with the fix for that cause."""
+    first = str(err).strip().splitlines()[0]
+    text = first.lower()
+    if "not a valid duckdb database" in text or "corrupt" in text or "read enough bytes" in text \
+            or "checksum" in text:
+        return WarehouseError(f"The warehouse file {path} is not a complete DuckDB database "
+                              f"({first[:160]})",
+                              "restore it from a backup, or build a new one: "
+                              "nbkit sample-data --warehouse NEW_PATH")
+    if "is a directory" in text:
+        return WarehouseError(f"The warehouse path {path} is a directory",
+                              "point --warehouse at a .duckdb file inside it")
+    if "permission" in text:
+        return WarehouseError(f"No permission to open the warehouse file {path} ({first[:160]})",
+                              "check the file's owner and mode (ls -l), or use another path")
+    return WarehouseError(f"Cannot open the warehouse file {path}: {first}",
+                          "check the path and its permissions")
 
 
 def _busy(path: str, message: str, read_only: bool, wait_seconds: float) -> WarehouseBusyError:

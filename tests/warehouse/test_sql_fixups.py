@@ -90,6 +90,14 @@ CASES = [
      "SELECT COUNT(*) FROM s.t WHERE d IN UNNEST(@dates)", [(2,)], False),
     ("split_offset", "SELECT SPLIT(g, '_')[SAFE_OFFSET(1)] FROM s.t WHERE x = 1", [("LAL",)], False),
     ("safe_divide", "SELECT SAFE_DIVIDE(x, 0) FROM s.t WHERE x = 1", [(None,)], False),
+    # ARRAY(SELECT f(e) FROM UNNEST(a) AS e WITH OFFSET o ORDER BY o) is a map (LIST_TRANSFORM);
+    # with a WHERE it is not, and stays a subquery.
+    ("array_map_keeps_order",
+     "SELECT ARRAY(SELECT e * 2 FROM UNNEST(arr) AS e WITH OFFSET AS o ORDER BY o) "
+     "FROM s.t ORDER BY y", [([], ), ([20, 40],), ([60],)], False),
+    ("array_filter_stays_subquery",
+     "SELECT ARRAY(SELECT e FROM UNNEST(arr) AS e WITH OFFSET AS o WHERE e > 10 ORDER BY o) "
+     "FROM s.t WHERE x = 1", [([20],)], False),
 ]
 
 
@@ -146,3 +154,10 @@ def test_ddl_storage_options_are_dropped(con):
              "a ARRAY<STRING>, j JSON) PARTITION BY d CLUSTER BY n "
              "OPTIONS(require_partition_filter=TRUE, description='x')")
     assert run(con, "SELECT COUNT(*) FROM s.p") == [(0,)]
+
+
+def test_array_map_becomes_list_transform():
+    sql = "SELECT ARRAY(SELECT e * 2 FROM UNNEST(arr) AS e WITH OFFSET AS o ORDER BY o) FROM s.t"
+    assert "LIST_TRANSFORM" in to_duckdb(sql, "c", "p")[0].sql
+    reversed_order = sql.replace("ORDER BY o", "ORDER BY o DESC")
+    assert "LIST_TRANSFORM" not in to_duckdb(reversed_order, "c", "p")[0].sql
