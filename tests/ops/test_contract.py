@@ -62,29 +62,28 @@ def toy_wh(tmp_path, monkeypatch):
     return make_duckdb(tmp_path / "wh.duckdb", days=10)
 
 
-def test_every_warehouse_command_json_validates(capfd, toy_wh, tmp_path):
-    w = ["--warehouse", toy_wh]
-    assert _json(capfd, "init", *w)[0] == 0
-    assert _json(capfd, "sql", "SELECT 1 AS one", *w)[1]["data"]["rows"] == [{"one": 1}]
-    assert _json(capfd, "plan", "--season", "2023-24", *w)[0] == 0
-    code, doc = _json(capfd, "ready", "--season", "2023-24", "--phase", "3", *w)
+def test_every_warehouse_command_json_validates(tmp_path):
+    w = ["--warehouse", make_duckdb(tmp_path / "wh.duckdb", days=10)]
+    assert nbkit(["init", *w])[0] == 0
+    assert nbkit(["sql", "SELECT 1 AS one", *w])[1]["data"]["rows"] == [{"one": 1}]
+    assert nbkit(["plan", "--season", "2023-24", *w])[0] == 0
+    code, doc = nbkit(["ready", "--season", "2023-24", "--phase", "3", *w])
     assert doc["data"]["tasks"] > 0
-    code, doc = _json(capfd, "backfill", "--season", "2023-24", "--no-progress", *w)
-    assert code == 0 and doc["data"]["status"] == "success"
+    code, doc = nbkit(["backfill", "--season", "2023-24", "--no-progress", *w])
+    assert code == 0 and doc["data"]["status"] == "success", doc["data"]["alerts"]
     run_id = doc["data"]["run_id"]
-    assert _json(capfd, "leases", *w)[1]["data"]["leases"] == []
-    code, doc = _json(capfd, "runs", *w, "--reports", str(tmp_path / "reports"))
+    assert nbkit(["leases", *w])[1]["data"]["leases"] == []
+    code, doc = nbkit(["runs", *w, "--reports", str(tmp_path / "reports")])
     assert [r["id"] for r in doc["data"]["runs"]] == [run_id]
-    assert _json(capfd, "runs", "show", run_id, *w)[1]["data"]["run"]["status"] == "success"
-    code, doc = _json(capfd, "runs", "prune", "--keep", "0", "--reports",
-                      str(tmp_path / "reports"))
+    assert nbkit(["runs", "show", run_id, *w])[1]["data"]["run"]["status"] == "success"
+    code, doc = nbkit(["runs", "prune", "--keep", "0", "--reports", str(tmp_path / "reports")])
     assert code == 0 and doc["data"]["removed"] == []
-    code, doc = _json(capfd, "cancel", run_id, *w)
+    code, doc = nbkit(["cancel", run_id, *w])
     assert code == ExitCode.BAD_INPUT and doc["error"]["fix"]
-    assert _json(capfd, "status", *w)[0] == 0
-    assert _json(capfd, "gaps", "--text", *w)[0] == 0
-    assert _json(capfd, "validate", "--text", *w)[0] in (0, 3)
-    assert _json(capfd, "sql", "--show", "toy_team_rows")[0] == 0
+    assert nbkit(["status", *w])[0] == 0
+    assert nbkit(["gaps", "--text", *w])[0] == 0
+    assert nbkit(["validate", "--text", *w])[0] in (0, 3)
+    assert nbkit(["sql", "--show", "toy_team_rows"])[0] == 0
 
 
 def test_bad_arguments_still_give_one_json_document(capfd):
