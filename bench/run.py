@@ -88,6 +88,7 @@ def main() -> int:
         stages = [("per_date", lambda: _per_date(work / "per_date.duckdb",
                                                  args.per_date_sample, results)),
                   ("scaling", lambda: scaling.measure(results, work)),
+                  ("eta", lambda: __import__("eta").measure(results, path, work)),
                   ("notebook", lambda: _notebook_overhead(path, work, results)),
                   ("catalogue", lambda: catalogue_bench.measure(results))]
         if not args.skip_demo:

@@ -84,6 +84,9 @@ def _skip_iri_grammars() -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
+    common.add_argument("--json", action="store_true",
+                        help="print one JSON document on stdout (schema nbkit.result v1); "
+                             "human text goes to stderr")
     common.add_argument("--warehouse", help="DuckDB file, duckdb:///path or bigquery://PROJECT "
                         "(default: $NBKIT_WAREHOUSE or warehouse/nba.duckdb)")
     common.add_argument("--project", help="the project: an nbkit.toml, or the folder holding "
@@ -151,7 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--chunk-size", type=_number_arg("chunk_size"), default=0,
                      help="dates per statement (default 0: a season per statement)")
     run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
-    run.add_argument("--retries", type=_number_arg("retries"), default=2)
+    run.add_argument("--retries", type=_number_arg("retries"), default=None,
+                     help="extra attempts after a transient error (default: [retries] "
+                          "attempts - 1 of the project file, else 2)")
+    run.add_argument("--max-runtime", dest="max_runtime", default=None, metavar="DURATION",
+                     help="stop at the next chunk boundary after this long (90s, 15m, 2h); "
+                          "exit code cancelled, rerun to resume")
     run.add_argument("--allow-incomplete-upstream", action="store_true",
                      help="override: run Phase 4 on incomplete Phase 3 (logged)")
     run.add_argument("--take-over-stale-lease", action="store_true")
@@ -191,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
     validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
 
-    sub.add_parser("leases", parents=[common], help="active writer leases")
+    sub.add_parser("leases", parents=[common], help="active writer leases: holder, tables, "
+                   "date ranges")
 
     par = sub.add_parser("parity", parents=[common],
                          help="run the same dates on two warehouses and compare checksums "
@@ -214,50 +223,83 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
     status.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
     status.add_argument("--format", choices=["table", "csv"], default="table")
+    from nbkit import ops_commands
+
+    ops_commands.add_parsers(sub, common, selection)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     _skip_iri_grammars()
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
-    inherited = os.environ.get(settings.PROJECT_ENV)
+    from nbkit import jsonout
+    from nbkit.exitcodes import ExitCode, for_error
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    as_json = "--json" in argv
     try:
-        if args.command == "init":
-            _scaffold(args.project or args.project_global)
-        flags = {k: getattr(args, k, None) for k in ("bootstrap_days", "workers",
-                                                      "max_bytes_billed")}
-        settings.use(settings.load_settings(args.project or args.project_global,
-                                            warehouse=args.warehouse,
-                                            bigquery_project=args.bigquery_project,
-                                            reports_dir=getattr(args, "reports", None),
-                                            **flags))
-        logging.getLogger().setLevel(settings.current().log.upper())
-        _share_project(settings.current().project_file)
-        return _COMMANDS[args.command](args)
-    except NbkitError as err:
-        if args.debug:
-            raise
-        sys.stderr.write(f"nbkit: error: {err}\n")
-        return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("nbkit: interrupted; every write is atomic, rerun the same command "
-                         "to continue\n")
-        return 130
-    except BrokenPipeError:  # `nbkit plan --detail | head -1`: the reader has enough
-        from nbkit.failures import quiet_broken_pipe
+        with jsonout.stdout_to_stderr(as_json):
+            args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # argparse refused the arguments (or printed --help)
+        code = ExitCode.SUCCESS if not stop.code else ExitCode.BAD_INPUT
+        if as_json:
+            jsonout.write(sys.stdout, jsonout.envelope(_command_of(argv), code, {}, None if
+                          code == ExitCode.SUCCESS else _ArgumentError()))
+        return int(code)
+    args.out = {}  # each command's --json `data`
+    inherited = os.environ.get(settings.PROJECT_ENV)
+    error: BaseException | None = None
+    with jsonout.stdout_to_stderr(args.json) as real_stdout:
+        try:
+            if args.command == "init":
+                _scaffold(args.project or args.project_global)
+            flags = {k: getattr(args, k, None) for k in ("bootstrap_days", "workers",
+                                                          "max_bytes_billed")}
+            settings.use(settings.load_settings(args.project or args.project_global,
+                                                warehouse=args.warehouse,
+                                                bigquery_project=args.bigquery_project,
+                                                reports_dir=getattr(args, "reports", None),
+                                                **flags))
+            logging.getLogger().setLevel(settings.current().log.upper())
+            _share_project(settings.current().project_file)
+            code = ExitCode(_COMMANDS[args.command](args))
+        except NbkitError as err:
+            if args.debug:
+                raise
+            sys.stderr.write(f"nbkit: error: {err}\n")
+            code, error = for_error(err), err
+        except KeyboardInterrupt as err:
+            sys.stderr.write("nbkit: interrupted; every write is atomic, rerun the same command "
+                             "to continue\n")
+            code, error = ExitCode.CANCELLED, err
+        except BrokenPipeError:  # `nbkit plan --detail | head -1`: the reader has enough
+            from nbkit.failures import quiet_broken_pipe
 
-        return quiet_broken_pipe()
-    except Exception as err:  # noqa: BLE001 - one line, the cause last; --debug for the rest
-        if args.debug:
-            raise
-        from nbkit.failures import one_line
+            quiet_broken_pipe()
+            code = ExitCode.SUCCESS
+        except Exception as err:  # noqa: BLE001 - the scheduler gets a code, stderr the trace
+            if args.debug:
+                raise
+            logging.getLogger("nbkit").exception("internal error")
+            sys.stderr.write(f"nbkit: internal error: {type(err).__name__}: {err}\n")
+            code, error = ExitCode.INTERNAL_ERROR, err
+        finally:
+            settings.use(None)
+            _share_project(inherited)
+        if args.json:
+            jsonout.write(real_stdout, jsonout.envelope(args.command, code, args.out, error))
+    return int(code)
 
-        sys.stderr.write(f"nbkit: error: {one_line(err)}\n")
-        return 1
-    finally:
-        settings.use(None)
-        _share_project(inherited)
+
+class _ArgumentError(NbkitError):
+    def __init__(self) -> None:
+        super().__init__("The arguments were refused (the reason is on stderr)",
+                         "see `nbkit COMMAND --help`")
+
+
+def _command_of(argv: list[str]) -> str:
+    names = [a for a in argv if not a.startswith("-")]
+    return names[0] if names and names[0] in _COMMANDS else "nbkit"
 
 
 def _scaffold(project) -> None:
@@ -297,6 +339,7 @@ def _cmd_init(args) -> int:
     with _open(args) as wh:
         created = wh.init_schema()
     print(f"Schema ready at {wh.url}: {len(created)} table(s) created.")
+    args.out.update(warehouse=wh.url, tables_created=created)
     return 0
 
 
@@ -327,6 +370,8 @@ def _cmd_sample(args) -> int:
                   f"{state.duplicate_date}.")
         record_build(wh, args.seed, as_of, args.synthetic_seasons, args.raw_only)
     print(f"Sample warehouse ready at {wh.url} in {time.monotonic() - started:.1f} s.")
+    args.out.update(warehouse=wh.url, rows=total, tables=counts, seed=args.seed,
+                    as_of=as_of, seconds=round(time.monotonic() - started, 3))
     return 0
 
 
@@ -341,7 +386,9 @@ def _cmd_sql(args) -> int:
     if args.show:
         from nbkit.processors import registry
 
-        print(registry.get_or_raise(args.show).sql_text())
+        text = registry.get_or_raise(args.show).sql_text()
+        print(text)
+        args.out.update(processor=args.show, sql=text)
         return 0
     if not args.query:
         raise ParamsError("No SQL given", "pass a query, e.g. nbkit sql 'SELECT 1', "
@@ -353,7 +400,10 @@ def _cmd_sql(args) -> int:
     with _open(args, read_only=True) as wh:
         lock_down(wh, args.query)
         frame = wh.query(args.query)
-    if args.format == "csv":
+    args.out.update(columns=[str(c) for c in frame.columns], rows=frame)
+    if args.json:
+        pass
+    elif args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     elif args.format == "json":
         print(frame.to_json(orient="records", date_format="iso"))
@@ -374,6 +424,7 @@ def _cmd_status(args) -> int:
         from nbkit.drift import FIX, schema_drift
 
         drift = schema_drift(wh)
+        args.out.update(coverage=frame)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
@@ -412,6 +463,12 @@ def _cmd_plan(args) -> int:
         print(f"Total: {human_bytes(int(bytes_['bytes'].sum()))}")
     if args.detail:
         print(plan.to_frame().to_string(index=False))
+    args.out.update(game_dates=len(plan.dates()), calendar_days=plan.calendar_days,
+                    tasks=len(plan.tasks), runnable=len(plan.runnable()),
+                    summary=plan.summary(), estimated_bytes=int(bytes_["bytes"].sum())
+                    if len(bytes_) else 0, estimates=bytes_)
+    if args.detail:
+        args.out["detail"] = plan.to_frame()
     return 0
 
 
@@ -424,6 +481,9 @@ def _cmd_backfill(args) -> int:
     request = _request(args)
     chosen = settings.current()
     budget = parse_bytes(chosen.max_bytes_billed) if chosen.max_bytes_billed else None
+    from nbkit.cancel import parse_duration
+
+    max_runtime = parse_duration(args.max_runtime) if args.max_runtime else None
     command = "nbkit " + " ".join(sys.argv[1:]) if sys.argv[1:] else "nbkit backfill"
     from nbkit.scope import require_existing
 
@@ -431,7 +491,13 @@ def _cmd_backfill(args) -> int:
     with _open(args) as wh:
         prepared = prepare(wh, request, chosen.bootstrap_days)
         runnable = len(prepared.plan.runnable())
+        from nbkit.ledger import new_run_id
+
+        run_id = new_run_id()
         print(f"Plan: {len(prepared.plan.dates())} game dates, {runnable} tasks to run.")
+        if runnable:
+            print(f"Run {run_id}: stop it cleanly with `nbkit cancel {run_id}` (or SIGTERM); "
+                  "rerun the same command to resume.", flush=True)
         options = RunOptions(workers=chosen.workers, chunk_size=args.chunk_size,
                              on_error=OnError(args.on_error), retries=args.retries,
                              allow_incomplete_upstream=args.allow_incomplete_upstream,
@@ -440,7 +506,8 @@ def _cmd_backfill(args) -> int:
                                  **vars(args), "workers": chosen.workers,
                                  "bootstrap_days": chosen.bootstrap_days,
                                  "max_bytes_billed": chosen.max_bytes_billed},
-                             progress=not args.no_progress, max_bytes_billed=budget)
+                             progress=not args.no_progress, max_bytes_billed=budget,
+                             max_runtime_seconds=max_runtime, run_id=run_id)
         result = execute(wh, prepared, options)
     print(f"Run {result.run_id or '-'}: {result.status} in {result.seconds:.1f} s")
     if not result.outcomes.empty:
@@ -451,7 +518,19 @@ def _cmd_backfill(args) -> int:
             print(f"  - {alert}")
     if result.resume_command and not result.ok:
         print(f"To retry what did not succeed, run again: {result.resume_command}")
-    return 0 if result.ok else 1
+    from nbkit import notify
+    from nbkit.exitcodes import for_run_status
+
+    code = for_run_status(result.status)
+    notify.send(notify.digest(result.run_id, "backfill", result.status, result.seconds,
+                              notify.stages_from_outcomes(result.outcomes),
+                              bytes_billed=result.bytes_billed, alerts=result.alerts,
+                              exit_code=int(code)))
+    args.out.update(run_id=result.run_id, status=result.status,
+                    seconds=round(result.seconds, 3), summary=result.summary(),
+                    alerts=result.alerts, resume_command=result.resume_command,
+                    bytes_billed=result.bytes_billed)
+    return code
 
 
 def _run_nb(args, notebook: str, **fixed) -> int:
@@ -468,7 +547,40 @@ def _run_nb(args, notebook: str, **fixed) -> int:
                           self_contained=args.self_contained)
     print(report.summary())
     print(f"  index: {Path(reports) / 'index.html'}")
-    return 0 if report.ok else 1
+    from nbkit.exitcodes import for_notebook
+
+    ledger = _ledger_runs(report.run_json)
+    code = for_notebook(report.status, report.error, report.gate_verdicts, list(ledger.values()))
+    from nbkit import notify
+
+    stages, billed = notify.stages_from_ledger(args.warehouse, report.ledger_run_ids)
+    notify.send(notify.digest(", ".join(report.ledger_run_ids) or report.run_dir.name,
+                              report.notebook, _nb_status(code, report.status),
+                              report.duration_seconds, stages, report.gate_verdicts, billed,
+                              str(report.html or report.executed_notebook), [],
+                              exit_code=int(code)))
+    args.out.update(notebook=report.notebook, status=report.status, exit_name=code.label,
+                    run_dir=report.run_dir, executed_notebook=report.executed_notebook,
+                    html=report.html, run_json=report.run_json,
+                    parameters=report.parameters, seconds=report.duration_seconds,
+                    gate_verdicts=report.gate_verdicts, ledger_run_ids=report.ledger_run_ids,
+                    error=report.error, commands=report.commands)
+    return code
+
+
+def _nb_status(code, status: str) -> str:
+    from nbkit.exitcodes import ExitCode
+
+    return {ExitCode.CANCELLED: "cancelled", ExitCode.SUCCESS: "success"}.get(code, status)
+
+
+def _ledger_runs(run_json: Path) -> dict:
+    import json
+
+    try:
+        return json.loads(run_json.read_text()).get("ledger_runs") or {}
+    except (OSError, ValueError):
+        return {}
 
 
 def _cmd_run(args) -> int:
@@ -508,6 +620,7 @@ def _cmd_gaps(args) -> int:
     status = gaps.table_status(states, cal)
     print(gaps.coverage_by_table(status).to_string(index=False))
     bad = gaps.missing_dates(status)
+    args.out.update(coverage=gaps.coverage_by_table(status), missing=bad)
     if len(bad):
         print(f"\n{len(bad)} missing or partial table-dates (first 20):")
         print(bad.head(20).to_string(index=False))
@@ -533,7 +646,8 @@ def _cmd_validate(args) -> int:
     print(checks.assign(detail=checks["detail"].str.slice(0, 70)).to_string(index=False))
     overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}
     print("Verdicts: " + ", ".join(f"{g} {v}" for g, v in overall.items()))
-    return 0 if all(v != gates.FAIL for v in overall.values()) else 1
+    args.out.update(verdicts=overall, checks=checks)
+    return 0 if all(v != gates.FAIL for v in overall.values()) else 3
 
 
 def _cmd_signoff(args) -> int:
@@ -543,7 +657,8 @@ def _cmd_signoff(args) -> int:
     table = result.table()
     print(table.to_string(index=False))
     print(f"Sign-off {result.start}..{result.end}: {result.verdict}")
-    return 0 if result.verdict != "FAIL" else 1
+    args.out.update(start=result.start, end=result.end, verdict=result.verdict, table=table)
+    return 0 if result.verdict != "FAIL" else 3
 
 
 def _cmd_parity(args) -> int:
@@ -562,20 +677,26 @@ def _cmd_parity(args) -> int:
     print(frame.to_string(index=False))
     bad = frame[~frame["match"]]
     print(f"Parity: {len(frame) - len(bad)}/{len(frame)} table-dates match")
+    args.out.update(matched=len(frame) - len(bad), compared=len(frame), table_dates=frame)
     return 0 if bad.empty else 1
 
 
 def _cmd_leases(args) -> int:
-    from nbkit.ledger import Ledger
+    from nbkit.ops_commands import cmd_leases
 
-    with _open(args, read_only=True) as wh:
-        frame = Ledger(wh).active_leases()
-    print(frame.to_string(index=False) if len(frame) else "No active writer lease.")
-    return 0
+    return cmd_leases(args)
 
 
 _COMMANDS = {"init": _cmd_init, "sample-data": _cmd_sample, "sql": _cmd_sql,
              "status": _cmd_status, "plan": _cmd_plan, "backfill": _cmd_backfill,
              "gaps": _cmd_gaps, "validate": _cmd_validate, "leases": _cmd_leases,
              "run": _cmd_run, "preflight": _cmd_preflight, "season": _cmd_season,
-             "recover": _cmd_recover, "signoff": _cmd_signoff, "parity": _cmd_parity}
+             "recover": _cmd_recover, "signoff": _cmd_signoff, "parity": _cmd_parity,
+             "ready": lambda a: _ops("cmd_ready", a), "cancel": lambda a: _ops("cmd_cancel", a),
+             "runs": lambda a: _ops("cmd_runs", a)}
+
+
+def _ops(name: str, args) -> int:
+    from nbkit import ops_commands
+
+    return getattr(ops_commands, name)(args)

@@ -10,6 +10,7 @@ its own downstream work.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import logging
@@ -22,23 +23,23 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
-from nbkit import gaps, user_checks
+from nbkit import cancel as cancelling
+from nbkit import gaps, retry, user_checks
 from nbkit.calendar import SeasonCalendar
-from nbkit.errors import NbkitError, WarehouseError
-from nbkit.ledger import Ledger, Outcome, new_run_id
+from nbkit.cancel import CancelToken
+from nbkit.errors import NbkitError
+from nbkit.ledger import RUN_HISTORY, Ledger, Outcome, new_run_id
 from nbkit.plan import Plan, upstream_dates
 from nbkit.processors import Registry, registry as default_registry
 from nbkit.processors.base import Processor
 from nbkit.processors.compute import compute
-from nbkit.progress import Progress
+from nbkit.progress import EtaModel, Progress
 
 if TYPE_CHECKING:
     from nbkit.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 INJECT_ENV = "NBKIT_INJECT_FAILURE"
-_TRANSIENT = ("conflict", "serialize", "deadline", "timeout", "timed out", "rate limit",
-              "quota", "503", "500 ", "backenderror", "temporarily")
 
 
 class OnError(enum.Enum):
@@ -60,8 +61,9 @@ class RunOptions:
         workers: concurrent processors within a phase (Phase 3, and TDZA || PSZA).
         chunk_size: dates per statement; 0 = a whole season per statement.
         on_error: continue with other dates, or stop scheduling after a failure.
-        retries: extra attempts for transient errors, with exponential backoff.
-        backoff_seconds: first retry delay.
+        retries: extra attempts for transient errors, with exponential backoff and jitter
+            (None: the project's ``[retries]`` settings).
+        backoff_seconds: first retry delay (None: the settings').
         allow_incomplete_upstream: run Phase 4 even where Phase 3 inputs are incomplete
             (logged as an override in the run and the digest).
         take_over_stale_lease: take over a writer lease whose heartbeat expired.
@@ -69,13 +71,17 @@ class RunOptions:
         parameters: recorded (secrets redacted) in the run table.
         notebook_path: the executed notebook, when a notebook runs this.
         progress: show progress bars (terminal or Jupyter).
+        cancel: stops the run at the next chunk boundary when set (signals, ``nbkit
+            cancel``); SIGINT/SIGTERM set it while the run holds the main thread.
+        max_runtime_seconds: stop the same way once the run has taken this long.
+        handle_signals: take SIGINT/SIGTERM as a cancel (main thread only).
     """
 
     workers: int = 2
     chunk_size: int = 0
     on_error: OnError = OnError.CONTINUE
-    retries: int = 2
-    backoff_seconds: float = 0.5
+    retries: int | None = None
+    backoff_seconds: float | None = None
     allow_incomplete_upstream: bool = False
     take_over_stale_lease: bool = False
     command: str = "nbkit backfill"
@@ -85,6 +91,9 @@ class RunOptions:
     run_id: str | None = None
     lease_ttl_seconds: int = 900
     max_bytes_billed: int | None = None
+    cancel: CancelToken | None = None
+    max_runtime_seconds: float | None = None
+    handle_signals: bool = True
 
     def __post_init__(self) -> None:
         # Same ranges as the CLI flags and notebook parameters (one definition, in spec):
@@ -92,7 +101,8 @@ class RunOptions:
         from nbkit.parameters import number
 
         for name in ("workers", "chunk_size", "retries"):
-            number(name, getattr(self, name))
+            if getattr(self, name) is not None:  # retries None: the [retries] settings
+                number(name, getattr(self, name))
 
 
 @dataclass
@@ -105,6 +115,8 @@ class RunResult:
     alerts: list[str]
     seconds: float
     resume_command: str | None = None
+    eta_samples: list = field(default_factory=list)  # (elapsed s, tasks done, predicted s)
+    bytes_billed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -163,6 +175,14 @@ class _Runner:
         self.todo: dict[str, list[dt.date]] = {}
         for task in plan.runnable():
             self.todo.setdefault(task.processor, []).append(task.date)
+        self.cancel = options.cancel or CancelToken()
+        if options.max_runtime_seconds and self.cancel.deadline is None:
+            self.cancel.deadline = time.monotonic() + options.max_runtime_seconds
+        self.retry_policy = retry.RetryPolicy.from_settings(
+            attempts=None if options.retries is None else options.retries + 1,
+            initial_seconds=options.backoff_seconds)
+        self.attempt_of = threading.local()
+        self.lineage = _lineage(warehouse, self.run_id)  # bad [lineage] settings: refused now
 
     def run(self, started: float) -> RunResult:
         # Run-level jobs (estimate, ledger, lease) carry the run's label too; each chunk sets
@@ -195,31 +215,47 @@ class _Runner:
         if self.opt.allow_incomplete_upstream:
             self.alerts.append("OVERRIDE: Phase 4 allowed to run on incomplete Phase 3 inputs")
         status = "failed"
+        self.eta = EtaModel.for_run(self.wh, procs, {p: _chunks(sorted(d), self.opt.chunk_size,
+                                                                 self.calendar)
+                                                     for p, d in self.todo.items()},
+                                    [[p.NAME for p in lv] for lv in self.registry.graph().levels(procs)],
+                                    self.opt.workers, RUN_HISTORY)
         self.progress = Progress(sum(len(d) for d in self.todo.values()), self.opt.progress,
-                                 self._eta)
+                                 self.eta.remaining_seconds)
+        self.cancel.watch_remote(cancelling.remote_poller(self.wh, self.run_id))
+        deadline = cancelling.arm_deadline(self.cancel, self.wh.interrupt)
+        signals = (cancelling.on_signals(self.cancel, self.wh.interrupt)
+                   if self.opt.handle_signals else contextlib.nullcontext())
         try:
-            for level in self.registry.graph().levels(procs):
-                if self.stop.is_set():
-                    break
-                with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
-                    list(pool.map(self._run_processor, level))
+            with signals:
+                for level in self.registry.graph().levels(procs):
+                    if self.stop.is_set() or self.cancel.is_set():
+                        break
+                    with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
+                        list(pool.map(self._run_processor, level))
             status = self._status()
         except BaseException:
             status = "interrupted"
             raise
         finally:
+            if deadline is not None:
+                deadline.cancel()
             self.progress.close()
+            if status == "cancelled":
+                self.alerts.append(self._cancel_alert())
             counts = _counts(self.outcomes)
             try:
                 self.ledger.finish_run(self.run_id, run_started, status, counts, self.alerts,
                                        bytes_billed=self.bytes_billed)
                 self.ledger.release(self.lease)
+                cancelling.clear_request(self.wh, self.run_id)
             except Exception:  # noqa: BLE001 - never hide the original error
                 log.exception("could not close run %s in the ledger", self.run_id)
         frame = _frame(self.outcomes)
         resume = None if status == "success" else self.opt.command
         return RunResult(self.run_id, status, frame, self.alerts,
-                         time.monotonic() - started, resume)
+                         time.monotonic() - started, resume, list(self.progress.samples),
+                         self.bytes_billed)
 
     # ------------------------------------------------------------ per processor
     def _run_processor(self, proc: type[Processor]) -> None:
@@ -229,11 +265,14 @@ class _Runner:
             ready, blocked = self._split_ready(proc, dates)
             if blocked:
                 self._quarantine(proc, blocked)
-            for chunk in _chunks(ready, self.opt.chunk_size, self.calendar):
-                if self.stop.is_set():
+            chunks = _chunks(ready, self.opt.chunk_size, self.calendar)
+            self.eta.planned(proc.NAME, chunks)
+            for chunk in chunks:
+                if self.stop.is_set() or self.cancel.is_set():
                     break
                 self._run_chunk(proc, chunk)
                 self._heartbeat()
+            self.eta.finished(proc.NAME)
 
     def _labels(self, proc) -> dict[str, str]:
         return {"nbkit_run": self.run_id, "processor": proc.NAME, "phase": str(proc.PHASE)}
@@ -265,10 +304,19 @@ class _Runner:
         self._record(outcomes)
 
     def _run_chunk(self, proc, dates: list[dt.date]) -> None:
+        began = time.monotonic()
+        self.eta.started(proc.NAME)
+        event = self.lineage.start(proc, dates) if self.lineage else None
+        seen = len(self.outcomes)
         with self.wh.job_context(self._labels(proc), self.opt.max_bytes_billed) as jobs:
             self._run_chunk_jobs(proc, dates, jobs)
         with self.lock:
             self.bytes_billed += jobs["bytes_billed"]
+            mine = [o for o in self.outcomes[seen:] if o.processor == proc.NAME]
+        if mine:  # an interrupted (cancelled) chunk recorded nothing and teaches nothing
+            self.eta.measured(proc.NAME, len(dates), time.monotonic() - began)
+        if event is not None:
+            self.lineage.end(event, mine, cancelled=not mine and self.cancel.is_set())
 
     def _run_chunk_jobs(self, proc, dates: list[dt.date], jobs: dict) -> None:
         began = _now()
@@ -276,6 +324,9 @@ class _Runner:
         try:
             self._attempt(proc, dates)
         except Exception as err:  # noqa: BLE001 - isolated below, recorded as the date's failure
+            if self.cancel.is_set():  # interrupted on purpose: the replace rolled back whole
+                log.warning("%s: %d date(s) left pending by the cancel", proc.NAME, len(dates))
+                return
             if len(dates) > 1:
                 half = len(dates) // 2
                 log.warning("%s failed on %d dates; splitting to isolate: %s", proc.NAME,
@@ -289,20 +340,37 @@ class _Runner:
                      jobs["bytes_billed"] - mark[1])
 
     def _attempt(self, proc, dates):
-        for attempt in range(self.opt.retries + 1):
-            try:
-                hit = [d for d in dates if (proc.NAME, d) in self.injected]
-                if hit:
-                    raise InjectedFailure(f"Injected failure for {proc.NAME} on {hit[0]}",
-                                          f"unset ${INJECT_ENV} and rerun")
-                return compute(self.wh, proc, dates)
-            except WarehouseError as err:
-                if attempt >= self.opt.retries or not _is_transient(err):
-                    raise
-                delay = self.opt.backoff_seconds * (2 ** attempt)
-                self.alerts.append(f"RETRY {proc.NAME} ({len(dates)} dates) after transient "
-                                   f"error, attempt {attempt + 2}: {err.problem[:120]}")
-                time.sleep(delay)
+        def once():
+            hit = [d for d in dates if (proc.NAME, d) in self.injected]
+            if hit:
+                raise InjectedFailure(f"Injected failure for {proc.NAME} on {hit[0]}",
+                                      f"unset ${INJECT_ENV} and rerun")
+            return compute(self.wh, proc, dates)
+
+        def on_retry(attempt: int, err: BaseException, delay: float) -> None:
+            self.alerts.append(f"RETRY {proc.NAME} ({len(dates)} dates) after transient "
+                               f"error, attempt {attempt + 1}: {_first_line(err)[:120]}")
+            self._record_retry(proc, dates, attempt, err)
+
+        self.attempt_of.n = 1
+        try:
+            value, self.attempt_of.n = retry.call(once, self._transient, self.retry_policy,
+                                                  on_retry)
+        except BaseException as err:
+            self.attempt_of.n = getattr(err, "nbkit_attempts", 1) or 1
+            raise
+        return value
+
+    def _transient(self, err: BaseException) -> bool:
+        return not self.cancel.is_set() and self.wh.is_transient(err)
+
+    def _record_retry(self, proc, dates, attempt: int, err: BaseException) -> None:
+        """One ``retried`` history row per date for an attempt that failed transiently."""
+        now = _now()
+        message = _first_line(err)[:500]
+        self._record([Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE,
+                              day, "retried", proc.code_version(), now, now, error=message,
+                              attempt=attempt, chunk_dates=len(dates)) for day in dates])
 
     def _verify(self, proc, dates, began, job_ids: tuple[str, ...], bytes_billed: int) -> None:
         counts = gaps.verify_counts(self.wh, proc, dates).set_index("data_date")
@@ -323,7 +391,8 @@ class _Runner:
                                     proc.TARGET_TABLE, day, "success" if ok else "partial",
                                     proc.code_version(), began, finished, rows, want,
                                     error=error, chunk_dates=len(dates), job_ids=job_ids,
-                                    chunk_bytes_billed=bytes_billed))
+                                    chunk_bytes_billed=bytes_billed,
+                                    attempt=getattr(self.attempt_of, "n", 1)))
         outcomes, notes = user_checks.apply(self.wh, self.registry.checks_of(proc.NAME),
                                             outcomes, proc.DATE_COLUMN)
         self.alerts.extend(notes)
@@ -342,13 +411,15 @@ class _Runner:
         self.alerts.append(f"FAILED {proc.NAME} on {day}: {message}")
         self._record([Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE,
                               day, "failed", proc.code_version(), began, _now(),
-                              error=message)])
+                              error=message, attempt=getattr(self.attempt_of, "n", 1))])
         if self.opt.on_error is OnError.STOP:
             self.stop.set()
 
     def _record(self, outcomes: list[Outcome]) -> None:
         with self.lock:
             self.ledger.record(self.run_id, outcomes)
+            if outcomes and outcomes[0].status == "retried":  # history only, not an outcome
+                return
             self.outcomes.extend(outcomes)
             for o in outcomes:
                 key = (o.processor, o.data_date)
@@ -368,19 +439,18 @@ class _Runner:
             self.ledger.heartbeat(self.lease, self.opt.lease_ttl_seconds)
             self.last_beat = time.monotonic()
 
-    def _eta(self) -> float | None:
-        """Seconds left: remaining dates x measured seconds per date, per processor."""
-        if not self.rates:
-            return None
-        done: dict[str, int] = {}
-        for o in self.outcomes:
-            done[o.processor] = done.get(o.processor, 0) + 1
-        fallback = sum(self.rates.values()) / len(self.rates)
-        return sum(max(len(d) - done.get(p, 0), 0) * self.rates.get(p, fallback)
-                   for p, d in self.todo.items())
+    def _cancel_alert(self) -> str:
+        planned = sum(len(d) for d in self.todo.values())
+        done = sum(1 for o in self.outcomes if o.status != "skipped")
+        return (f"CANCELLED ({self.cancel.reason}): {done} of {planned} task(s) finished, "
+                f"the rest left as they were; rerun the same command to resume")
 
     def _status(self) -> str:
         statuses = {o.status for o in self.outcomes}
+        planned = sum(len(d) for d in self.todo.values())
+        if self.cancel.is_set() and len({(o.processor, o.data_date)
+                                         for o in self.outcomes}) < planned:
+            return "cancelled"
         if self.stop.is_set() or "failed" in statuses:
             return "failed"
         if "partial" in statuses or "skipped" in statuses:
@@ -399,9 +469,15 @@ def _chunks(dates: list[dt.date], size: int, calendar: SeasonCalendar) -> list[l
     return [by_season[s] for s in sorted(by_season)]
 
 
-def _is_transient(err: WarehouseError) -> bool:
-    text = f"{err.problem} {type(err.__cause__).__name__}".lower()
-    return any(word in text for word in _TRANSIENT)
+def _first_line(err: BaseException) -> str:
+    text = str(err)
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _lineage(warehouse, run_id: str):
+    from nbkit import lineage
+
+    return lineage.emitter(warehouse, run_id)
 
 
 def _injected_failures() -> set[tuple[str, dt.date]]:

@@ -181,7 +181,7 @@ class Ledger:
                    run_id, processed_at
             FROM `{self.project}.{RUN_HISTORY}`
             WHERE data_date BETWEEN @start AND @end AND processor_name IN UNNEST(@names)
-              AND status != 'running'
+              AND status NOT IN ('running', 'retried')
             QUALIFY ROW_NUMBER() OVER (PARTITION BY processor_name, data_date
                                        ORDER BY processed_at DESC, run_id DESC) = 1"""
         frame = self.warehouse.query(sql, {"start": start, "end": end, "names": names})

@@ -224,7 +224,7 @@ def _execute(source, output, params, env, kernel_name, timeout, start_timeout) -
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        with _patched_environ(env):
+        with _patched_environ(env), _forward_sigterm():
             pm.execute_notebook(str(source), str(output), parameters=params,
                                 kernel_name=kernel_name, progress_bar=False, log_output=False,
                                 start_timeout=start_timeout, execution_timeout=timeout,
@@ -251,7 +251,37 @@ def _ipc_kernel_manager():
     class IpcKernelManager(KernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            _KERNELS.append(self)  # SIGTERM to this process interrupts the kernel (cancel)
+
     return IpcKernelManager
+
+
+_KERNELS: list = []
+
+
+@contextlib.contextmanager
+def _forward_sigterm():
+    """SIGTERM during a notebook run interrupts its kernel: the executor inside takes that
+    SIGINT as a cancel (chunk boundary, run recorded ``cancelled``, lease released)."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame) -> None:
+        for km in list(_KERNELS):
+            with contextlib.suppress(Exception):
+                km.interrupt_kernel()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _KERNELS.clear()
 
 
 def _finish(source, run_dir, output, public, secrets, error, started, seconds,

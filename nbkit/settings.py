@@ -22,7 +22,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from nbkit.errors import ConfigError
@@ -50,6 +50,66 @@ class PipelineSettings(BaseModel):
     checks: list[Path] = Field(default_factory=list, description="folders of check .sql files")
     external: list[dict[str, Any]] = Field(
         default_factory=list, description="[[pipeline.external]] command or callable processors")
+
+
+class RetrySettings(BaseModel):
+    """``[retries]``: transient warehouse errors (by type and reason code) are retried."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attempts: int = Field(3, ge=1, le=20, description="tries per chunk, the first included")
+    initial_seconds: float = Field(0.5, ge=0, le=600, description="first backoff wait")
+    max_seconds: float = Field(30.0, ge=0, le=3600, description="longest single wait")
+    total_wait_seconds: float = Field(120.0, ge=0, le=86400,
+                                      description="most time waiting across one chunk's retries")
+    jitter: float = Field(0.5, ge=0, le=60, description="random seconds added to each wait")
+
+
+class Webhook(BaseModel):
+    """One ``[[notifications.webhooks]]`` entry. The URL is a secret: it is never logged,
+    saved in a report, run.json or the ledger. Give it in the file (``url``) or, better,
+    name the environment variable holding it (``url_env``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("webhook", description="how logs and digests refer to it (not the URL)")
+    url: SecretStr | None = Field(None, description="the webhook URL (a secret)")
+    url_env: str | None = Field(None, description="environment variable holding the URL")
+    format: str = Field("json", pattern="^(slack|json)$",
+                        description="slack (Slack-compatible text and blocks) or json")
+
+    def resolved_url(self) -> str | None:
+        if self.url is not None:
+            return self.url.get_secret_value()
+        return os.environ.get(self.url_env) if self.url_env else None
+
+
+class NotificationSettings(BaseModel):
+    """``[notifications]``: the end-of-run digest, one message per run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    webhooks: list[Webhook] = Field(default_factory=list)
+    timeout_seconds: float = Field(10.0, gt=0, le=120, description="per delivery")
+    on: list[str] = Field(default_factory=lambda: ["success", "partial", "failed", "cancelled",
+                                                   "interrupted", "nothing to do"],
+                          description="run statuses that send a digest")
+    report_base_url: str | None = Field(None, description="prefix turning report paths into "
+                                                          "URLs in the digest")
+
+
+class LineageSettings(BaseModel):
+    """``[lineage]``: OpenLineage events per processor chunk (openlineage-python)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(False, description="emit START/COMPLETE/FAIL events")
+    transport: str = Field("file", pattern="^(file|http|console)$")
+    file: Path | None = Field(None, description="file transport: the JSON-lines file")
+    url: SecretStr | None = Field(None, description="http transport: the OpenLineage endpoint")
+    endpoint: str = Field("api/v1/lineage", description="http transport: the API path")
+    job_namespace: str = Field("nbkit", description="namespace of the jobs (processors)")
+    timeout_seconds: float = Field(5.0, gt=0, le=120)
 
 
 class Settings(BaseSettings):
@@ -83,9 +143,9 @@ class Settings(BaseSettings):
     operator: str | None = Field(None, description="name recorded as the run's operator")
     progress: str = Field("auto", description="progress bars: auto, on or off")
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
-    notifications: dict[str, Any] = Field(default_factory=dict)
-    lineage: dict[str, Any] = Field(default_factory=dict)
-    retries: dict[str, Any] = Field(default_factory=dict)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    lineage: LineageSettings = Field(default_factory=LineageSettings)
+    retries: RetrySettings = Field(default_factory=RetrySettings)
 
     # Where the settings came from; not settable.
     project_file: Path | None = Field(None, exclude=True)
@@ -247,6 +307,9 @@ def _resolve_paths(table: dict[str, Any], base: Path) -> dict[str, Any]:
             items = value if isinstance(value, list) else [value]
             pipeline[key] = [str(_absolute(v, base)) if isinstance(v, str) else v for v in items]
         out["pipeline"] = pipeline
+    lineage = out.get("lineage")
+    if isinstance(lineage, dict) and isinstance(lineage.get("file"), str):
+        out["lineage"] = {**lineage, "file": str(_absolute(lineage["file"], base))}
     return out
 
 

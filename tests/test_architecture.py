@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "nbkit"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("nbkit.errors", "nbkit.constants", "nbkit.settings", "nbkit.params",
                     "nbkit.progress", "nbkit.viz", "nbkit.states", "nbkit.secrets",
-                    "nbkit.failures")),
+                    "nbkit.failures", "nbkit.exitcodes", "nbkit.jsonout")),
     ("configuration", ("nbkit.config", "nbkit.calendar", "nbkit.schema")),
     ("warehouse", ("nbkit.warehouse",)),
     ("declarations", ("nbkit.processors", "nbkit.graph", "nbkit.plan", "nbkit.checks",
@@ -32,8 +32,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                 "nbkit.notify", "nbkit.lineage", "nbkit.cancel", "nbkit.retry", "nbkit.eta",
                 "nbkit.project_safety")),
     ("presentation", ("nbkit.report", "nbkit.papermill_hook", "nbkit.report_assets",
-                      "nbkit.report_card", "nbkit.report_index", "nbkit.nb", "nbkit.runbook")),
-    ("command", ("nbkit.cli", "nbkit.__main__", "nbkit.scaffold")),
+                      "nbkit.report_card", "nbkit.report_index", "nbkit.nb", "nbkit.runbook",
+                      "nbkit.runs")),
+    ("command", ("nbkit.cli", "nbkit.__main__", "nbkit.scaffold", "nbkit.ops_commands")),
 ]
 # Declarations are values: they never reach the warehouse, the ledger or the executor.
 NO_IO = ("nbkit.processors", "nbkit.graph", "nbkit.plan")

@@ -147,6 +147,7 @@ class Recovery:
                     card.note_phase(phase, result.outcomes,
                                     card.bytes_billed(wh, result.run_id))
                     record(ledger_run_id=result.run_id, ledger_status=result.status)
+                    _stop_if_cancelled(result)
                     self.results.append(PhaseResult(
                         phase, result.status, result.run_id, result.outcomes,
                         result.summary().rename_axis(columns=None),
@@ -245,3 +246,12 @@ def _name_of(run_history_name: str) -> str | None:
         if proc.RUN_HISTORY_NAME == run_history_name:
             return proc.NAME
     return None
+
+
+def _stop_if_cancelled(result) -> None:
+    """A cancelled run stops the notebook here (the next steps must not run)."""
+    if result.status == "cancelled":
+        from nbkit.cancel import RunCancelled
+
+        raise RunCancelled(f"Run {result.run_id} was cancelled: {result.alerts[-1]}",
+                           "rerun the same command to resume")

@@ -113,6 +113,7 @@ class SeasonRun:
             result = execute(wh, prepared, self._options(), on_outcome=on_outcome)
             card.note_phase(phase, result.outcomes, card.bytes_billed(wh, result.run_id))
         record(ledger_run_id=result.run_id, ledger_status=result.status)
+        _stop_if_cancelled(result)
         return self._keep(PhaseResult(
             phase, result.status, result.run_id, result.outcomes,
             result.summary().rename_axis(columns=None),
@@ -264,3 +265,12 @@ def _note(status: str) -> str:
     return {"failed": "some dates failed: see the digest; downstream dates are quarantined",
             "partial": "some dates were written short or skipped: they are not success",
             "nothing to do": "every task was already done at this code version"}.get(status, "")
+
+
+def _stop_if_cancelled(result) -> None:
+    """A cancelled run stops the notebook here (the next steps must not run)."""
+    if result.status == "cancelled":
+        from nbkit.cancel import RunCancelled
+
+        raise RunCancelled(f"Run {result.run_id} was cancelled: {result.alerts[-1]}",
+                           "rerun the same command to resume")

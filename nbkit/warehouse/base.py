@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from nbkit import schema
-from nbkit.errors import NbkitError, WarehouseError
+from nbkit.errors import NbkitError, WarehouseBusyError, WarehouseError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,6 +202,31 @@ class Warehouse(ABC):
     def close(self) -> None:
         self._close()
 
+    def is_transient(self, error: BaseException) -> bool:
+        """True if running the same statement again may succeed (the retry policy's test).
+
+        Decided by exception type and the backend's reason codes, never by message text;
+        the chain of causes is followed (a WarehouseError wraps the backend's exception).
+        Connection resets and timeouts are transient everywhere; each backend adds its own.
+        """
+        seen: set[int] = set()
+        err: BaseException | None = error
+        while err is not None and id(err) not in seen:
+            seen.add(id(err))
+            if isinstance(err, WarehouseBusyError):
+                return True
+            verdict = self._is_transient(err)
+            if verdict is not None:
+                return verdict
+            if isinstance(err, (ConnectionError, TimeoutError)):
+                return True
+            err = err.__cause__ or err.__context__
+        return False
+
+    def interrupt(self) -> None:
+        """Stop the statements running now (cancel); each is atomic, so nothing is half-written."""
+        self._interrupt()
+
     def __enter__(self) -> Warehouse:
         return self
 
@@ -241,6 +266,13 @@ class Warehouse(ABC):
         """(problem, fix) for a backend exception, or None if it is not a backend error."""
 
     def _close(self) -> None:
+        return None
+
+    def _is_transient(self, err: BaseException) -> bool | None:
+        """True/False for an exception this backend knows; None to look further."""
+        return None
+
+    def _interrupt(self) -> None:
         return None
 
     def _guard(self, fn, statement: str | None = None, table: str | None = None):

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import functools
 import os
+import threading
 import uuid
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 ENDPOINT_ENV = "NBKIT_BIGQUERY_ENDPOINT"  # settings.bigquery_endpoint
 STAGING_DATASET = "nbkit_staging"
 STAGING_EXPIRATION_MS = 24 * 3600 * 1000
+# Reason codes BigQuery documents as retryable (cloud.google.com/bigquery/docs/error-messages).
+TRANSIENT_REASONS = frozenset({"backendError", "internalError", "rateLimitExceeded",
+                               "jobBackendError", "jobInternalError", "badGateway"})
 
 
 def _client_module():
@@ -60,6 +64,8 @@ class BigQueryWarehouse(Warehouse):
         self.labels = dict(labels or {})
         self._owns_client = client is None
         self.client = client or self._make_client()
+        self._running: dict[str, object] = {}  # job id -> job, for interrupt()
+        self._running_lock = threading.Lock()
 
     def _make_client(self):
         from nbkit import settings
@@ -146,8 +152,17 @@ class BigQueryWarehouse(Warehouse):
             bind_names(names, params)  # SqlError on a missing parameter, before any job
         job = None
         for text, names in statements:
-            job = self.client.query(text, job_config=self._job_config(params, names))
-            job.result()
+            # job_retry=None: a failed job is retried by nbkit's own policy (nbkit.retry),
+            # which classifies it, records every attempt and bounds the total wait.
+            job = self.client.query(text, job_config=self._job_config(params, names),
+                                    job_retry=None)
+            with self._running_lock:
+                self._running[job.job_id] = job
+            try:
+                job.result(job_retry=None)
+            finally:
+                with self._running_lock:
+                    self._running.pop(job.job_id, None)
             settings = self._job_settings()
             if settings is not None:
                 settings["jobs"] += 1
@@ -281,6 +296,34 @@ class BigQueryWarehouse(Warehouse):
         if self._owns_client:
             with contextlib.suppress(Exception):
                 self.client.close()
+
+    def _is_transient(self, err: BaseException) -> bool | None:
+        """BigQuery's retryable failures: 5xx/429 by type, then the error's reason code."""
+        try:
+            from google.api_core import exceptions as gexc
+        except ImportError:
+            return None
+        if isinstance(err, (gexc.ServiceUnavailable, gexc.InternalServerError, gexc.BadGateway,
+                            gexc.GatewayTimeout, gexc.TooManyRequests, gexc.DeadlineExceeded)):
+            return True
+        if isinstance(err, gexc.GoogleAPICallError):
+            reasons = {str(e.get("reason", "")) for e in (err.errors or [])
+                       if isinstance(e, dict)}
+            return bool(reasons & TRANSIENT_REASONS)
+        try:
+            import requests
+        except ImportError:
+            return None
+        if isinstance(err, (requests.ConnectionError, requests.Timeout)):
+            return True
+        return None
+
+    def _interrupt(self) -> None:
+        with self._running_lock:
+            jobs = list(self._running.values())
+        for job in jobs:
+            with contextlib.suppress(Exception):
+                job.cancel()
 
     def _translate_error(self, err: Exception) -> tuple[str, str] | None:
         try:

@@ -39,6 +39,7 @@ class DuckDBWarehouse(Warehouse):
         self.read_only = read_only
         self._root = _connect(path, read_only, wait_seconds)
         self._local = threading.local()
+        self._connections: list[duckdb.DuckDBPyConnection] = []
         self.catalog = self._root.execute("SELECT current_database()").fetchall()[0][0]
 
     @property
@@ -49,6 +50,7 @@ class DuckDBWarehouse(Warehouse):
             con = self._root if threading.current_thread() is threading.main_thread() \
                 else self._root.cursor()
             self._local.con = con
+            self._connections.append(con)  # for interrupt()
         return con
 
     def forbid_external_access(self) -> None:
@@ -178,6 +180,18 @@ class DuckDBWarehouse(Warehouse):
             return first, "this BigQuery construct did not translate to DuckDB; " \
                           "rewrite it or report it as an nbkit SQL fix-up gap"
         return first, "check the statement; rerun with NBKIT_LOG=DEBUG for the translated SQL"
+
+    def _is_transient(self, err: BaseException) -> bool | None:
+        if isinstance(err, duckdb.TransactionException):  # a write-write conflict
+            return True
+        if isinstance(err, duckdb.InterruptException):  # cancelled on purpose
+            return False
+        return None
+
+    def _interrupt(self) -> None:
+        for con in list(self._connections) or [self._root]:
+            with contextlib.suppress(duckdb.Error):
+                con.interrupt()
 
     def _close(self) -> None:
         try:

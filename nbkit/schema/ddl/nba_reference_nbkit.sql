@@ -54,6 +54,18 @@ CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_writer_leases` (
 PARTITION BY lease_date
 OPTIONS(description="Writer leases: who may write which tables and dates, with heartbeat.");
 
+CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_run_requests` (
+  run_id STRING NOT NULL,
+  request STRING NOT NULL,              -- cancel
+  request_date DATE NOT NULL,           -- partition: the day of the request (UTC)
+  requested_at TIMESTAMP NOT NULL,
+  requested_by STRING,
+  host STRING,
+  reason STRING
+)
+PARTITION BY request_date
+OPTIONS(description="Requests to running nbkit runs (`nbkit cancel`), polled at chunk boundaries.");
+
 CREATE TABLE IF NOT EXISTS `nba_reference.nbkit_sample_builds` (
   build_id STRING NOT NULL,
   build_date DATE NOT NULL,             -- partition: the day of the build (UTC)
