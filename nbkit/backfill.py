@@ -20,6 +20,7 @@ from nbkit.plan import Plan, PlanRequest, build_plan, resolve_dates
 from nbkit.processors import Registry, registry as default_registry
 from nbkit.schema.user import ensure_tables
 from nbkit.status import load_calendar
+from nbkit.calendar import END_OF_TIME, BEGINNING_OF_TIME
 
 if TYPE_CHECKING:
     from nbkit.warehouse import Warehouse
@@ -40,11 +41,11 @@ class Prepared:
         return set(zip(done["processor"], done["data_date"]))
 
 
-def prepare(warehouse: Warehouse, request: PlanRequest, bootstrap_days: int = 7,
+def prepare(warehouse: Warehouse, request: PlanRequest, bootstrap_days: int | None = None,
             registry: Registry = default_registry) -> Prepared:
     """Measure the state of every processor over the requested seasons and plan."""
     ensure_tables(warehouse)  # the project's own tables, declared in its DDL files
-    calendar = load_calendar(warehouse, dt.date(1900, 1, 1), dt.date(2999, 12, 31),
+    calendar = load_calendar(warehouse, BEGINNING_OF_TIME, END_OF_TIME,
                              bootstrap_days)
     dates, _ = resolve_dates(request, calendar)
     seasons = {calendar.season_of(d) for d in dates}

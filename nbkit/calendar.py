@@ -10,12 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 import pandas as pd
 
 from nbkit.params import season_label
+from nbkit.settings import DEFAULT_BOOTSTRAP_DAYS  # noqa: F401 - re-exported
 
-DEFAULT_BOOTSTRAP_DAYS = 7
+
+class _Queryable(Protocol):
+    """What load_calendar needs of a Warehouse (this layer may not import nbkit.warehouse)."""
+
+    def query(self, sql: str, params: dict | None = None) -> pd.DataFrame: ...
+
+DEFAULT_START = dt.date(2021, 10, 1)
+# Open ends of a date scope: later than any schedule row, earlier than any season.
+END_OF_TIME = dt.date(2999, 12, 31)
+BEGINNING_OF_TIME = dt.date(1900, 1, 1)
 
 SCHEDULE_SQL = """
 SELECT game_date, season_year, game_id, game_status,
@@ -88,7 +99,7 @@ class SeasonCalendar:
 
     def season_of(self, day: dt.date) -> int:
         """Season start year of a date (October onwards belongs to the new season)."""
-        return day.year if day.month >= 8 else day.year - 1
+        return season_of_date(day)
 
     def label(self, season: int) -> str:
         return season_label(season)
@@ -101,3 +112,29 @@ class SeasonCalendar:
             skip = set(self.bootstrap_dates())
             dates = [d for d in dates if d not in skip]
         return dates
+
+
+def season_of_date(day: dt.date) -> int:
+    """The season (start year) a date belongs to: seasons run from August to July."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def season_bounds(season: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a season (start year), the inverse of season_of_date."""
+    return dt.date(season, 8, 1), dt.date(season + 1, 7, 31)
+
+
+def bootstrap_days_or_default(bootstrap_days: int | None) -> int:
+    """The given bootstrap length, or the one in force (project file, NBKIT_BOOTSTRAP_DAYS)."""
+    if bootstrap_days is not None:
+        return bootstrap_days
+    from nbkit import settings
+    return settings.current().bootstrap_days
+
+
+def load_calendar(warehouse: _Queryable, start: dt.date = DEFAULT_START,
+                  end: dt.date = END_OF_TIME,
+                  bootstrap_days: int | None = None) -> SeasonCalendar:
+    """The season calendar of final games between start and end, read from the schedule."""
+    frame = warehouse.query(SCHEDULE_SQL, {"start_date": start, "end_date": end})
+    return SeasonCalendar.from_schedule(frame, bootstrap_days_or_default(bootstrap_days))

@@ -12,6 +12,7 @@ from pathlib import Path
 from nbkit import settings
 from nbkit.errors import NbkitError
 from nbkit.params import parse_date, parse_seed
+from nbkit.calendar import END_OF_TIME
 
 
 class _Parser(argparse.ArgumentParser):
@@ -615,7 +616,7 @@ def _cmd_gaps(args) -> int:
         from nbkit.drift import require_schema
 
         require_schema(wh)
-        cal = load_calendar(wh, start, end or __import__("datetime").date(2999, 12, 31))
+        cal = load_calendar(wh, start, end or END_OF_TIME)
         states = gaps.task_states(wh, cal.game_dates())
     status = gaps.table_status(states, cal)
     print(gaps.coverage_by_table(status).to_string(index=False))
@@ -642,7 +643,7 @@ def _cmd_validate(args) -> int:
         from nbkit.drift import require_schema
 
         require_schema(wh)
-        checks = gates.all_gates(wh, start, end or dt.date(2999, 12, 31))
+        checks = gates.all_gates(wh, start, end or END_OF_TIME)
     print(checks.assign(detail=checks["detail"].str.slice(0, 70)).to_string(index=False))
     overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}
     print("Verdicts: " + ", ".join(f"{g} {v}" for g, v in overall.items()))

@@ -39,7 +39,7 @@ class Scope:
 
 
 def scope(warehouse: Warehouse, start: dt.date, end: dt.date,
-          bootstrap_days: int = 7) -> Scope:
+          bootstrap_days: int | None = None) -> Scope:
     calendar = load_calendar(warehouse, start, end, bootstrap_days)
     states = gaps.task_states(warehouse, calendar.game_dates())
     return Scope(start, end, calendar, states, gaps.table_status(states, calendar))

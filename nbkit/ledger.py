@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 import pandas as pd
 
 from nbkit.secrets import SECRET_WORDS, redact  # noqa: F401 - re-exported
+from nbkit.calendar import season_of_date
 from nbkit.errors import NbkitError
 
 if TYPE_CHECKING:
@@ -301,7 +302,7 @@ def _history_row(run_id: str, o: Outcome, trigger: str) -> dict:
                "timestamp": o.finished_at.isoformat()}] if o.error else None
     return {
         "processor_name": o.run_history_name, "run_id": run_id,
-        "season_year": o.data_date.year if o.data_date.month >= 8 else o.data_date.year - 1,
+        "season_year": season_of_date(o.data_date),
         "status": o.status, "duration_seconds": (o.finished_at - o.started_at).total_seconds()
         / max(o.chunk_dates, 1),
         "records_processed": o.rows, "records_created": o.rows, "records_updated": 0,

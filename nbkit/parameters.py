@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+from nbkit.calendar import bootstrap_days_or_default, season_of_date
 from nbkit.errors import NbkitError, ParamsError
 from nbkit.params import parse_date, parse_season, season_label
 from nbkit.plan import INCLUDE_CHOICES, PlanRequest, make_request
@@ -36,6 +37,8 @@ def coerce(name: str, value):
     """Validate one value (CLI strings converted to bool/int/float), return it normalized."""
     if name in BOOLS:
         return _bool(name, value)
+    if name == "bootstrap_days" and value in (None, ""):
+        return bootstrap_days_or_default(None)  # the project file's or the default
     if name in INTS:
         return _number(name, value, int, *INTS[name])
     if name in FLOATS:
@@ -95,7 +98,7 @@ def season_request(season, start_date="", end_date="", dates="", phases="",
     if year is None:
         raise ParamsError("season is required", "give a season label, e.g. -p season 2023-24")
     chosen = [d for d in (start_date, end_date) if d] + _dates(dates)
-    outside = [d for d in chosen if _season_of(parse_date(d)) != year]
+    outside = [d for d in chosen if season_of_date(parse_date(d)) != year]
     if outside:
         raise ParamsError(f"date {outside[0]} is not in season {season_label(year)}",
                           f"choose dates between Aug {year} and Jul {year + 1}, or change season")
@@ -222,10 +225,6 @@ def _as_number(value, kind):
         return int(value) if value.is_integer() else None
     number = kind(str(value).strip()) if isinstance(value, str) else kind(value)
     return None if number != number else number  # NaN compares unequal to itself
-
-
-def _season_of(day: dt.date) -> int:
-    return day.year if day.month >= 8 else day.year - 1
 
 
 def _cross_checks(notebook: str, p: dict) -> list[str]:

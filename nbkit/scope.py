@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nbkit.errors import NbkitError, ParamsError, WarehouseError
+from nbkit.calendar import END_OF_TIME
 
 if TYPE_CHECKING:
     from nbkit.warehouse import Warehouse
@@ -47,7 +48,7 @@ def require_games(warehouse: Warehouse, start: dt.date, end: dt.date | None) -> 
                              "nba_raw.nbac_schedule",
                              "run `nbkit sample-data` (or `nbkit init` and load the schedule)")
     span = warehouse.query(_SPAN_SQL.format(project=warehouse.project),
-                           {"start_date": start, "end_date": end or dt.date(2999, 12, 31)})
+                           {"start_date": start, "end_date": end or END_OF_TIME})
     row = span.iloc[0]
     if row["first_date"] is None or str(row["first_date"]) in ("NaT", "nan", "None"):
         raise WarehouseError("The schedule nba_raw.nbac_schedule holds no final games",

@@ -8,24 +8,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nbkit import schema
-from nbkit.calendar import SCHEDULE_SQL, SeasonCalendar
+from nbkit.calendar import (  # noqa: F401 - DEFAULT_START, load_calendar re-exported
+    DEFAULT_START, END_OF_TIME, load_calendar)
 
 if TYPE_CHECKING:
     from nbkit.warehouse import Warehouse
 
 PHASE_OF_DATASET = {"nba_raw": 2, "nba_analytics": 3, "nba_precompute": 4, "nba_predictions": 4}
-DEFAULT_START = dt.date(2021, 10, 1)
-
-
-def load_calendar(warehouse: Warehouse, start: dt.date = DEFAULT_START,
-                  end: dt.date = dt.date(2099, 12, 31), bootstrap_days: int = 7) -> SeasonCalendar:
-    """The season calendar of final games between start and end, read from the schedule."""
-    frame = warehouse.query(SCHEDULE_SQL, {"start_date": start, "end_date": end})
-    return SeasonCalendar.from_schedule(frame, bootstrap_days)
 
 
 def coverage(warehouse: Warehouse, start: dt.date = DEFAULT_START,
-             end: dt.date | None = None, bootstrap_days: int = 7) -> pd.DataFrame:
+             end: dt.date | None = None, bootstrap_days: int | None = None) -> pd.DataFrame:
     """Per table: expected game dates covered, and games covered where the table has game_id.
 
     Expected dates are the schedule's final game dates in [start, end] (end defaults
@@ -35,7 +28,7 @@ def coverage(warehouse: Warehouse, start: dt.date = DEFAULT_START,
         DataFrame with phase, table, dates, expected_dates, date_pct, games,
         expected_games, game_pct, rows.
     """
-    calendar = load_calendar(warehouse, start, end or dt.date(2099, 12, 31), bootstrap_days)
+    calendar = load_calendar(warehouse, start, end or END_OF_TIME, bootstrap_days)
     all_dates = calendar.game_dates()
     if not all_dates:
         return pd.DataFrame(columns=["phase", "table", "dates", "expected_dates", "date_pct",

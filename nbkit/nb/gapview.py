@@ -21,6 +21,7 @@ from nbkit.nb.tables import empty_as
 from nbkit.parameters import date_range
 from nbkit.progress import format_seconds
 from nbkit.status import DEFAULT_START, load_calendar
+from nbkit.calendar import END_OF_TIME
 
 
 @dataclass(repr=False)
@@ -96,7 +97,7 @@ class GapReport:
 
 
 def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
-                 bootstrap_days: int = 7, wait_seconds: float = 30.0,
+                 bootstrap_days: int | None = None, wait_seconds: float = 30.0,
                  gcp_access_token: str = "") -> GapReport:
     """Measure the warehouse read-only (waits up to wait_seconds for a busy DuckDB file)."""
     from nbkit import parameters as spec
@@ -111,7 +112,7 @@ def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
         from nbkit.drift import require_schema
 
         require_schema(wh)  # a dropped table or column is named, not a catalog error
-        calendar = load_calendar(wh, start or DEFAULT_START, end or dt.date(2999, 12, 31),
+        calendar = load_calendar(wh, start or DEFAULT_START, end or END_OF_TIME,
                                  bootstrap_days)
         dates = calendar.game_dates()
         first, last = (dates[0], dates[-1]) if dates else (start or DEFAULT_START,

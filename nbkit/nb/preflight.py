@@ -29,6 +29,7 @@ from nbkit.nb.common import (
 )
 from nbkit.parameters import date_range
 from nbkit.status import DEFAULT_START
+from nbkit.calendar import END_OF_TIME
 
 # Why a Phase 2 table may legitimately hold fewer dates than the schedule.
 KNOWN_HOLES = {
@@ -92,7 +93,7 @@ class PreflightReport:
 
 
 def preflight(warehouse=None, start_date="", end_date="", sample_date="2023-11-01",
-              bootstrap_days: int = 7, wait_seconds: float = 30.0,
+              bootstrap_days: int | None = None, wait_seconds: float = 30.0,
               gcp_access_token: str = "") -> PreflightReport:
     """Run Gate 0 read-only; never raises for a failing check (see raise_if_failed)."""
     from nbkit import parameters as spec
@@ -128,7 +129,7 @@ def _measure(wh, url, start, end, sample_date, bootstrap_days) -> PreflightRepor
     from nbkit.status import coverage, load_calendar
 
     first = start or DEFAULT_START
-    last = end or dt.date(2999, 12, 31)
+    last = end or END_OF_TIME
     checks = gates.gate0(wh, first, last)
     calendar = load_calendar(wh, first, last, bootstrap_days)
     cov = coverage(wh, first, end, bootstrap_days)

@@ -36,6 +36,8 @@ from nbkit.plan import PlanRequest, make_request
 from nbkit.processors import Registry
 from nbkit.processors import registry as default_registry
 from nbkit.status import DEFAULT_START, load_calendar
+from nbkit.calendar import END_OF_TIME, season_bounds
+from nbkit import settings
 
 PUBLIC = ("warehouse", "mode", "season", "start_date", "end_date", "dates", "processors",
           "apply", "workers", "on_error", "bootstrap_days")
@@ -98,7 +100,7 @@ class Recovery:
     def __init__(self, warehouse=None, mode: str = "retry_failed", season: str = "",
                  start_date: str = "", end_date: str = "", dates: str = "",
                  processors: str = "", apply: bool = False, workers: int = 2,
-                 on_error: str = "continue", bootstrap_days: int = 7,
+                 on_error: str = "continue", bootstrap_days: int | None = None,
                  wait_seconds: float = 30.0, gcp_access_token: str = "",
                  progress: bool = True) -> None:
         given = dict(warehouse=getattr(warehouse, "url", warehouse) or "", mode=mode,
@@ -110,7 +112,7 @@ class Recovery:
         self.warehouse, self.wait_seconds, self.progress = warehouse, wait_seconds, progress
         self.token = secret("gcp_access_token", gcp_access_token)
         defaults = {"mode": "retry_failed", "apply": False, "workers": 2,
-                    "on_error": "continue", "bootstrap_days": 7}
+                    "on_error": "continue", "bootstrap_days": settings.current().bootstrap_days}
         explicit = {k: v for k, v in self.params.items() if k in PUBLIC
                     and v not in ("", None) and defaults.get(k) != v}
         self.command = current_command(run_command(self.NOTEBOOK, explicit))
@@ -175,7 +177,7 @@ class Recovery:
     # ------------------------------------------------------------------ helpers
     def _requests(self, wh) -> list[PlanRequest]:
         first, last = self._scope()
-        calendar = load_calendar(wh, DEFAULT_START, dt.date(2999, 12, 31),
+        calendar = load_calendar(wh, DEFAULT_START, END_OF_TIME,
                                  self.params["bootstrap_days"])
         chosen = self._chosen(wh, calendar, first, last)
         self._targets = downstream(chosen, calendar)
@@ -217,11 +219,11 @@ class Recovery:
         p = self.params
         if p["start_date"] or p["end_date"]:
             return (parse_date(p["start_date"]) if p["start_date"] else DEFAULT_START,
-                    parse_date(p["end_date"]) if p["end_date"] else dt.date(2999, 12, 31))
+                    parse_date(p["end_date"]) if p["end_date"] else END_OF_TIME)
         if p["season"]:
             year = parse_season(p["season"])
-            return dt.date(year, 8, 1), dt.date(year + 1, 7, 31)
-        return DEFAULT_START, dt.date(2999, 12, 31)
+            return season_bounds(year)
+        return DEFAULT_START, END_OF_TIME
 
     def _options(self) -> RunOptions:
         public = {k: v for k, v in self.params.items() if k in PUBLIC}

@@ -36,6 +36,7 @@ from nbkit.nb.views import GateResult, PhaseResult, PlanPreview
 from nbkit.params import parse_season, season_label
 from nbkit.processors import registry as default_registry
 from nbkit.schema.user import ensure_tables
+from nbkit import settings
 
 PUBLIC = ("warehouse", "season", "start_date", "end_date", "dates", "phases", "processors",
           "include", "on_error", "workers", "dry_run", "override_gates",
@@ -51,7 +52,7 @@ class SeasonRun:
                  end_date: str = "", dates: str = "", phases: str = "",
                  processors: str = "", include: str = "", on_error: str = "continue",
                  workers: int = 2, dry_run: bool = False, override_gates: str = "",
-                 allow_incomplete_upstream: bool = False, bootstrap_days: int = 7,
+                 allow_incomplete_upstream: bool = False, bootstrap_days: int | None = None,
                  wait_seconds: float = 30.0, gcp_access_token: str = "",
                  progress: bool = True, command: str | None = None) -> None:
         given = dict(warehouse=getattr(warehouse, "url", warehouse) or "", season=season,
@@ -209,7 +210,8 @@ class SeasonRun:
 
     def _explicit(self) -> dict:
         defaults = {"phases": "", "on_error": "continue", "workers": 2, "dry_run": False,
-                    "allow_incomplete_upstream": False, "bootstrap_days": 7}
+                    "allow_incomplete_upstream": False,
+                    "bootstrap_days": settings.current().bootstrap_days}
         return {k: v for k, v in self.params.items()
                 if k in PUBLIC and v not in ("", None) and defaults.get(k) != v}
 

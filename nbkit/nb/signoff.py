@@ -26,6 +26,7 @@ from nbkit.nb.common import (
 )
 from nbkit.parameters import date_range
 from nbkit.status import DEFAULT_START
+from nbkit.calendar import END_OF_TIME
 
 DAILY_SQL = """
 SELECT game_date AS day, COUNT(*) AS pgs_rows,
@@ -100,7 +101,7 @@ class SignOff:
 
 
 def validation(warehouse=None, start_date: str = "", end_date: str = "",
-               bootstrap_days: int = 7, wait_seconds: float = 30.0,
+               bootstrap_days: int | None = None, wait_seconds: float = 30.0,
                gcp_access_token: str = "") -> SignOff:
     """Run Gates 0-3 read-only over the range (default: the whole schedule)."""
     from nbkit import parameters as spec
@@ -110,7 +111,7 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
         wait_seconds=wait_seconds))
     bootstrap_days, wait_seconds = checked["bootstrap_days"], checked["wait_seconds"]
     start, end = date_range(start_date, end_date)
-    first, last = start or DEFAULT_START, end or dt.date(2999, 12, 31)
+    first, last = start or DEFAULT_START, end or END_OF_TIME
     with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
                 access_token=secret("gcp_access_token", gcp_access_token)) as wh:
         from nbkit.drift import require_schema

@@ -30,7 +30,7 @@ class Stepper:
     """Widgets over SeasonRun. ``widget`` is the VBox; ``buttons[step]`` the steps."""
 
     def __init__(self, warehouse=None, season: str = "", start_date: str = "",
-                 end_date: str = "", workers: int = 2, bootstrap_days: int = 7,
+                 end_date: str = "", workers: int = 2, bootstrap_days: int | None = None,
                  wait_seconds: float = 10.0, gcp_access_token: str = "") -> None:
         from nbkit import parameters as spec
 
