@@ -139,11 +139,27 @@ class EtaModel:
 
     def chunk_seconds(self, processor: str, dates: int) -> float | None:
         """Seconds one chunk of ``dates`` dates of ``processor`` should take."""
-        for points in (self.seen.get(processor), self.history.get(processor)):
-            if points:
-                return _fit(points, dates)
+        if self.seen.get(processor):
+            return _fit(self.seen[processor], dates)
+        if self.history.get(processor):
+            return _fit(self.history[processor], dates) * self._pace()
         rates = [s / max(n, 1) for pts in self.seen.values() for n, s in pts]
         return sum(rates) / len(rates) * dates if rates else None
+
+
+    def _pace(self) -> float:
+        """This run's speed against the ledger's history, over the chunks measured so far.
+
+        History comes from another run, on a machine as busy or idle as it was then; once
+        this run has timed a few chunks, the history of processors still to come is scaled
+        by how much faster or slower the same chunks ran now (bounded: 0.25x to 4x).
+        """
+        now = then = 0.0
+        for proc, points in self.seen.items():
+            if self.history.get(proc):
+                now += sum(s for _, s in points)
+                then += sum(_fit(self.history[proc], n) for n, _ in points)
+        return min(max(now / then, 0.25), 4.0) if now > 0 and then > 0 else 1.0
 
 
 def ledger_history(warehouse: Warehouse, procs: list,

@@ -96,3 +96,14 @@ def test_eta_close_chunk_sizes_never_fit_a_slope_to_noise():
     assert 3.0 <= _fit([(207, 3.0), (214, 4.7)], 215) <= 4.7
     # sizes far apart do show a fixed cost per chunk: 1 date 0.5 s, 100 dates 2.5 s
     assert abs(_fit([(1, 0.52), (100, 2.5), (40, 1.3)], 70) - 1.9) < 0.1
+
+
+def test_eta_history_scaled_by_this_runs_pace():
+    """History from a run twice as slow: once one chunk shows this run's pace, the
+    processors still to come are predicted at it."""
+    history = {"a": [(10, 4.0)], "b": [(10, 8.0)]}
+    eta = EtaModel({"a": [[1] * 10] * 2, "b": [[1] * 10]}, [["a"], ["b"]], 1, history)
+    assert eta.remaining_seconds() == 16.0
+    eta.started("a")
+    eta.measured("a", 10, 2.0)  # this run is twice as fast
+    assert abs(eta.remaining_seconds() - (2.0 + 4.0)) < 1e-6
