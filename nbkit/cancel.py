@@ -167,12 +167,19 @@ def remote_poller(warehouse: Warehouse, run_id: str) -> Callable[[], bool]:
     since = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
 
     def poll() -> bool:
-        frame = warehouse.query(
-            f"SELECT COUNT(*) AS n FROM `{warehouse.project}.{REQUESTS}` "
-            "WHERE request_date >= @since AND run_id = @run_id AND request = 'cancel'",
-            {"since": since, "run_id": run_id})
-        return bool(len(frame)) and int(frame["n"].iloc[0]) > 0
+        # Its own job context: the poll is the run's job, not the processor chunk's it
+        # happens to interrupt (that chunk's labels, byte cap and job count stay its own).
+        with warehouse.job_context({"nbkit_run": run_id, "purpose": "cancel_poll"}):
+            return _cancel_requested(warehouse, run_id, since)
     return poll
+
+
+def _cancel_requested(warehouse: Warehouse, run_id: str, since: dt.date) -> bool:
+    frame = warehouse.query(
+        f"SELECT COUNT(*) AS n FROM `{warehouse.project}.{REQUESTS}` "
+        "WHERE request_date >= @since AND run_id = @run_id AND request = 'cancel'",
+        {"since": since, "run_id": run_id})
+    return bool(len(frame)) and int(frame["n"].iloc[0]) > 0
 
 
 def request_cancel(warehouse: Warehouse | str, run_id: str, reason: str = "") -> dict:

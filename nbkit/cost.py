@@ -10,6 +10,8 @@ query touches; the full row width makes this an upper bound.
 
 from __future__ import annotations
 
+import math
+
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -116,7 +118,7 @@ def parse_bytes(text) -> int:
     unit = raw[len(number):]
     try:
         value = float(number)
-        if unit not in units or value < 0:
+        if unit not in units or not math.isfinite(value) or value < 0:
             raise ValueError
     except ValueError:
         raise ParamsError(f"max_bytes_billed {str(text)[:40]!r} is not a size",

@@ -26,7 +26,7 @@ __all__ = ["GateFailed", "Recovery", "SeasonRun", "Stepper", "gap_analysis", "pr
 _pd.set_option("display.max_colwidth", 400)
 _tables.install()  # in a kernel only: every DataFrame in the report style
 
-_LAZY = {"preflight": "nbkit.nb.preflight", "SeasonRun": "nbkit.nb.season",
+_LAZY = {"preflight": "nbkit.nb.preflight_check", "SeasonRun": "nbkit.nb.season",
          "gap_analysis": "nbkit.nb.gapview", "validation": "nbkit.nb.signoff",
          "Recovery": "nbkit.nb.recovery", "Stepper": "nbkit.nb.stepper", "show": "nbkit.viz"}
 

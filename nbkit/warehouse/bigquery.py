@@ -183,7 +183,7 @@ class BigQueryWarehouse(Warehouse):
         """BigQuery's statement type (SELECT, INSERT, DROP_TABLE...) of each statement, from a
         dry run that runs nothing; None where the endpoint does not report one."""
         kinds = []
-        for text, names in _statements(sql):
+        for text, names in self._statements(sql):
             cfg = self._job_config(params or {}, names, dry_run=True, use_query_cache=False)
             job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
             kinds.append(getattr(job, "statement_type", None))

@@ -123,7 +123,7 @@ class _FakeClient:
     def __init__(self):
         self.sent = []
 
-    def query(self, sql, job_config=None):
+    def query(self, sql, job_config=None, **_):
         self.sent.append((sql, job_config))
         stats = SimpleNamespace(inserted_row_count=3, deleted_row_count=5, updated_row_count=0)
         return _FakeJob(sql, stats if sql.startswith("MERGE") else None, 8)

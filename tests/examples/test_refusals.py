@@ -55,10 +55,14 @@ def _refused(root: Path, capsys) -> str:
 
 def test_a_good_project_is_not_refused_at_declaration(tmp_path, capsys):
     root = _project(tmp_path, {"team_points.sql": GOOD})
-    rc = main(["backfill", "--project", str(root), "--warehouse", str(root / "none.duckdb"),
+    wh = str(root / "empty.duckdb")
+    assert main(["init", "--project", str(root), "--warehouse", wh]) == 0
+    capsys.readouterr()
+    rc = main(["backfill", "--project", str(root), "--warehouse", wh,
                "--start-date", "2023-11-01", "--end-date", "2023-11-30"])
     err = capsys.readouterr().err
-    assert rc == 2 and "nbac_schedule" in err  # past the catalogue, stopped at the warehouse
+    # past the catalogue (nothing names the processor file), stopped by the empty schedule
+    assert rc == 2 and "team_points.sql" not in err and "schedule" in err.lower(), err
 
 
 def test_unknown_header_key_suggests_the_right_one(tmp_path, capsys):

@@ -21,7 +21,7 @@ def test_season_runs_plan_phases_gates_checkpoint(season_ok):
     text = outputs_text(read_nb(report.executed_notebook))
     for expected in ("Plan for 2023-24", "Phase 3: success", "Phase 4: success",
                      "Gate 1 for season 2023-24", "Checkpoint 2023-24", "complete",
-                     "backfill: 100%"):
+                     "tasks in"):
         assert expected in text, expected
     data = json.loads(report.run_json.read_text())
     assert data["status"] == "success" and data["detail"]["status_detail"] == "complete"

@@ -21,7 +21,7 @@ from .conftest import SECRET
      ["not a valid date", "YYYY-MM-DD"]),
     ({"season": "2023-24", "start_date": "2022-11-01", "end_date": "2022-11-05"}, ParamsError,
      ["not in season 2023-24"]),
-    ({"season": "2023-24", "workers": "many"}, ParamsError, ["workers", "not a number"]),
+    ({"season": "2023-24", "workers": "many"}, ParamsError, ["workers", "not a whole number"]),
     ({"season": "2023-24", "dry_run": "perhaps"}, ParamsError, ["-p dry_run True"]),
     ({"season": "2023-24", "processors": "player_game_sumary"}, ParamsError,
      ["did you mean player_game_summary?"]),

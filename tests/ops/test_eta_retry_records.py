@@ -86,3 +86,24 @@ def test_prune_removes_report_folders_never_the_ledger(tmp_path):
         (tmp_path / "index.html").read_text()
     now = dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc)
     assert prune(tmp_path, older_than_days=6.5, now=now) == ["r2"]
+
+
+def test_eta_close_chunk_sizes_never_fit_a_slope_to_noise():
+    """Two season chunks of 207 and 214 dates timed 3.0 s and 4.7 s: a least-squares slope
+    through them (0.24 s/date, intercept clamped) predicted 52 s for the next 215-date chunk."""
+    from nbkit.progress import _fit
+
+    assert 3.0 <= _fit([(207, 3.0), (214, 4.7)], 215) <= 4.7
+    # sizes far apart do show a fixed cost per chunk: 1 date 0.5 s, 100 dates 2.5 s
+    assert abs(_fit([(1, 0.52), (100, 2.5), (40, 1.3)], 70) - 1.9) < 0.1
+
+
+def test_eta_history_scaled_by_this_runs_pace():
+    """History from a run twice as slow: once one chunk shows this run's pace, the
+    processors still to come are predicted at it."""
+    history = {"a": [(10, 4.0)], "b": [(10, 8.0)]}
+    eta = EtaModel({"a": [[1] * 10] * 2, "b": [[1] * 10]}, [["a"], ["b"]], 1, history)
+    assert eta.remaining_seconds() == 16.0
+    eta.started("a")
+    eta.measured("a", 10, 2.0)  # this run is twice as fast
+    assert abs(eta.remaining_seconds() - (2.0 + 4.0)) < 1e-6

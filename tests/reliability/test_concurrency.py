@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from nbkit.exitcodes import ExitCode
+
 from nbkit.backfill import execute, prepare
 from nbkit.checksums import table_checksums
 from nbkit.errors import WarehouseBusyError
@@ -201,7 +203,7 @@ def test_duckdb_second_writer_is_refused_naming_the_holder_and_readers_wait(tmp_
     writer.expect("HOLDING")  # mid-run: it has written and holds the file
 
     second.go()
-    assert second.finish(60) == 2, second.stdout + second.stderr
+    assert second.finish(60) == ExitCode.LEASE_HELD, second.stdout + second.stderr
     assert f"is held for writing by process {writer.pid}" in second.stderr
     assert "Fix: wait for that run to finish (or stop it), then rerun the same command" \
         in second.stderr
@@ -267,7 +269,7 @@ def settle(procs: list[Backfill], timeout: float = 120) -> tuple[Backfill, Backf
                     + "\n".join(p.stdout + p.stderr for p in procs))
     loser = next(p for p in procs if not p.running())
     winner = next(p for p in procs if p is not loser)
-    assert loser.finish() == 2, loser.stdout + loser.stderr
+    assert loser.finish() == ExitCode.LEASE_HELD, loser.stdout + loser.stderr
     wait_for(lambda: winner.seen("HOLDING"), timeout, [winner])
     winner.go()
     assert winner.finish() == 0, winner.stdout + winner.stderr
@@ -377,7 +379,7 @@ def test_bigquery_stale_lease_is_taken_over_only_explicitly_and_once(bq, process
     bq.write_frame(LEASES, pd.DataFrame([stale]))
 
     plain = processes(*bq_backfill(BQ_DATES))
-    assert plain.finish() == 2, plain.stdout + plain.stderr
+    assert plain.finish() == ExitCode.LEASE_HELD, plain.stdout + plain.stderr
     assert "A stale lease (heartbeat expired) holds" in plain.stderr
     assert "ops on batch-host-2 pid 4242, run crashed-run" in plain.stderr
     assert "rerun with --take-over-stale-lease" in plain.stderr
@@ -411,7 +413,7 @@ def test_duckdb_writer_refused_by_a_reader_is_told_it_is_a_reader(tmp_path, proc
     with open_warehouse(str(path), read_only=True):
         writer = processes("backfill", "--warehouse", str(path), "--season", "2023-24",
                            "--no-progress")
-        assert writer.finish(60) == 2
+        assert writer.finish(60) == ExitCode.LEASE_HELD
     assert f"is open read-only by process {os.getpid()}" in writer.stderr
     assert "Fix: wait for it to finish, then rerun the same command" in writer.stderr
     with open_warehouse(str(path), read_only=True) as wh:
