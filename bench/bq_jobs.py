@@ -17,7 +17,9 @@ processor (the job's ``processor`` label; load jobs by the job context of the th
 sends them) and for the run itself (cost estimate, writer lease, run row: no processor).
 Per processor and chunk that is 6 jobs on the emulator: the MERGE, the verification query,
 the ledger's load job and MERGE into processor_run_history, and after each MERGE a row count
-that stands in for the dmlStats real BigQuery reports (so 4 there).
+that stands in for the dmlStats real BigQuery reports. ``bq_jobs_real_per_processor_chunk``
+is the most any processor sends per chunk without those row counts (one per chunk written,
+recognised by their SQL: ``is_row_count_stand_in``), as real BigQuery would bill them.
 
 What is extrapolated to a season (the ``*_season_est`` keys, and nothing else): batched, a
 season is still one chunk per processor, so the estimate is the measured batched count; per
@@ -147,14 +149,33 @@ def _count(bq, chunk_size: int, include: str | None) -> dict:
     if run.status != "success":
         raise RuntimeError(f"the {chunk_size=} backfill ended {run.status}: {run.alerts}")
     per_proc = {p.NAME: 0 for p in registry.all()}
+    stand_ins = {p.NAME: 0 for p in registry.all()}
     for job in log.jobs:
         name = job.labels.get("processor")
         if name in per_proc:
             per_proc[name] += 1
+            stand_ins[name] += is_row_count_stand_in(job)
     dates = {p: sorted(set(run.outcomes[run.outcomes["processor"] == p]["date"]))
              for p in per_proc}
-    return {"processors": per_proc, "run": len(log.jobs) - sum(per_proc.values()),
+    return {"processors": per_proc, "stand_ins": stand_ins,
+            "run": len(log.jobs) - sum(per_proc.values()),
             "total": len(log.jobs), "dates": dates, "seconds": time.monotonic() - began}
+
+
+def is_row_count_stand_in(job) -> bool:
+    """The row count the BigQuery warehouse sends after a MERGE when the endpoint reports no
+    dmlStats (the emulator; nbkit/warehouse/bigquery.py ``_replace``): real BigQuery never
+    gets it. One per replace, so also one per chunk written."""
+    sql = " ".join((job.sql or "").split())
+    return (job.kind == "query" and sql.startswith("SELECT COUNT(*) AS n FROM ")
+            and sql.endswith("IN UNNEST(@nbkit_dates)"))
+
+
+def real_jobs_per_chunk(jobs: dict[str, int], stand_ins: dict[str, int]) -> float:
+    """The most jobs any processor sends per chunk on real BigQuery's accounting: its jobs
+    less the emulator-only row counts, over its chunks (one row count each)."""
+    return max(((jobs[name] - stand_ins[name]) / stand_ins[name]
+                for name in jobs if stand_ins.get(name)), default=0.0)
 
 
 def _season_dates(source) -> dict[int, int]:
@@ -175,6 +196,8 @@ def _report(results: dict, counts: dict, season_dates: dict[int, int], seconds: 
     results["bq_jobs_batched"] = batched["total"]
     results["bq_jobs_per_date"] = per_date["total"]
     results["bq_jobs_per_date_over_batched"] = round(per_date["total"] / batched["total"], 2)
+    results["bq_jobs_real_per_processor_chunk"] = round(
+        real_jobs_per_chunk(batched["processors"], batched["stand_ins"]), 2)
     results["bq_jobs_batched_run_level"] = batched["run"]
     results["bq_jobs_per_date_run_level"] = per_date["run"]
     season_est = per_date["run"]

@@ -6,12 +6,18 @@ elsewhere). Run with `make bench`.
   sample      build the four-season sample warehouse (raw + starting state)
   backfill    full 675-date backfill, both phases, batched (a season per statement)
   rerun       the same command again (must write nothing)
+  floor       each processor's SELECT over exactly the dates the backfill computed, into a
+              temp table (the compute floor: bench/floor.py); checksums of the ten tables
   per_date    the same work one date per statement, on a sample of dates, extrapolated
   gaps/gates  gap analysis and validation query times on the full warehouse
   scaling     backfill from raw for 4, 8 and 16 seasons (synthetic ones from the generator)
   notebook    the season notebook through papermill vs the same code as a plain script
   demo        `make demo`: time and peak memory
   bq_jobs     BigQuery jobs for the same backfill batched vs one date per job (emulator)
+
+Each figure is printed beside its target (bench/readme_figures.TARGETS) with OK or MISSED;
+then the README's "Measured figures" section is rewritten from the saved JSON
+(bench/readme_figures.py; --no-readme skips it).
 """
 
 from __future__ import annotations
@@ -34,12 +40,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bq_jobs  # noqa: E402
 import catalogue as catalogue_bench  # noqa: E402
+import floor as floor_bench  # noqa: E402
+import readme_figures  # noqa: E402
 import report_sizes  # noqa: E402
 import scaling  # noqa: E402
 from nbkit import gaps, gates  # noqa: E402
 from nbkit.backfill import execute, prepare  # noqa: E402
 from nbkit.executor import RunOptions  # noqa: E402
 from nbkit.plan import make_request  # noqa: E402
+from nbkit.processors import registry  # noqa: E402
 from nbkit.sample import build_sample  # noqa: E402
 from nbkit.warehouse import open_warehouse  # noqa: E402
 
@@ -60,7 +69,9 @@ def main() -> int:
                         help="do not measure `make demo`'s peak memory (takes ~2 minutes)")
     parser.add_argument("--skip-bigquery", action="store_true",
                         help="do not count BigQuery jobs on the emulator (takes ~2 minutes)")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    parser.add_argument("--out", default=str(readme_figures.LATEST))
+    parser.add_argument("--no-readme", action="store_true",
+                        help="do not rewrite the README's figures from the results")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nbkit-bench-"))
     results: dict = {"machine": _machine(), "when": dt.datetime.now(dt.timezone.utc).isoformat()}
@@ -68,13 +79,17 @@ def main() -> int:
         path = work / "bench.duckdb"
         with open_warehouse(str(path)) as wh:
             wh.init_schema()
-            _, results["sample_seconds"] = timed(lambda: build_sample(wh, seed=7))
+            counts, results["sample_seconds"] = timed(lambda: build_sample(wh, seed=7))
+            results["sample_rows"] = sum(counts.values())
             wh.close()
             shutil.copy(path, work / "raw.duckdb")
         with open_warehouse(str(path)) as wh:
             request = make_request(start_date=START.isoformat(), end_date=END.isoformat())
             prepared, results["plan_seconds"] = timed(lambda: prepare(wh, request))
             results["tasks"] = len(prepared.plan.runnable())
+            results["game_dates"] = len(prepared.plan.dates())
+            results["processors"] = len(registry.all())
+            floor_dates = floor_bench.dates_by_processor(prepared.plan)
             run, results["backfill_seconds"] = timed(
                 lambda: execute(wh, prepared, RunOptions(progress=False)))
             results["backfill_status"] = run.status
@@ -85,7 +100,8 @@ def main() -> int:
             shutil.copy(path, work / "per_date.duckdb")
         results["peak_rss_mib"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        stages = [("per_date", lambda: _per_date(work / "per_date.duckdb",
+        stages = [("floor", lambda: floor_bench.measure(path, floor_dates, results)),
+                  ("per_date", lambda: _per_date(work / "per_date.duckdb",
                                                  args.per_date_sample, results)),
                   ("scaling", lambda: scaling.measure(results, work)),
                   ("eta", lambda: __import__("eta").measure(results, path, work)),
@@ -104,6 +120,7 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         _report(results, Path(args.out))
+        _update_readme(Path(args.out), args.no_readme)
     return 1 if any(k.endswith("_error") for k in results) else 0
 
 
@@ -144,6 +161,7 @@ def _per_date(path: Path, sample: int, results: dict) -> None:
                 _, seconds = timed(lambda: compute(wh, proc, [day]))
                 elapsed += seconds
         per_task = elapsed / max(sum(1 for t in tasks if t.date in chosen), 1)
+        results["per_date_sample_dates"] = len(chosen)
         results["per_date_seconds_per_task"] = round(per_task, 4)
         results["per_date_estimated_seconds"] = round(per_task * len(tasks), 1)
         results["per_date_over_batched"] = round(
@@ -215,37 +233,45 @@ def _demo_memory(work: Path, results: dict) -> None:
 
 
 def _report(results: dict, out: Path) -> None:
+    """Save the results and print each figure beside its target (readme_figures.TARGETS)."""
     results.update({k: round(v, 3) for k, v in results.items() if isinstance(v, float)})
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
-    targets = {"backfill_seconds": ("< 60 s", lambda v: v < 60),
-               "per_date_over_batched": (">= 20x", lambda v: v >= 20),
-               "gap_analysis_seconds": ("< 2 s", lambda v: v < 2),
-               "peak_rss_mib": ("< 1536 MiB", lambda v: v < 1536),
-               "demo_peak_rss_mib": ("< 1536 MiB", lambda v: v < 1536),
-               "notebook_overhead_seconds": ("< 5 s", lambda v: v < 5),
-               "scale_per_date_2x_over_1x": ("<= 1.1 (linear)", lambda v: v <= 1.1),
-               "scale_per_date_4x_over_1x": ("<= 1.1 (linear)", lambda v: v <= 1.1),
-               "bq_jobs_per_date_over_batched": ("> 1", lambda v: v > 1),
-               "demo_seconds": ("< 300 s", lambda v: v < 300),
-               "catalogue_load_seconds": ("<= 0.3 s", lambda v: v <= 0.3)}
-    for gate in ("gate0", "gate1", "gate2", "gate3"):
-        targets[f"{gate}_seconds"] = ("< 2 s", lambda v: v < 2)
-    print(f"{'figure':<32}{'value':>16}  target")
+    width = max([32] + [len(k) + 2 for k in results])
+    print(f"{'figure':<{width}}{'value':>16}  target")
     for key, value in results.items():
         if key in ("machine", "when"):
             continue
-        target, ok = targets.get(key, ("", None))
-        mark = "" if ok is None or not isinstance(value, (int, float)) else \
-            ("  OK" if ok(value) else "  MISSED")
-        print(f"{key:<32}{str(value):>16}  {target}{mark}")
+        goal = readme_figures.target(key)
+        mark = readme_figures.verdict(key, value)
+        print(f"{key:<{width}}{str(value):>16}  {goal.text if goal else ''}"
+              f"{'  ' + mark if mark else ''}")
+    missing = readme_figures.unmeasured_targets(results)
+    if missing:
+        print(f"not measured (target not checked): {', '.join(missing)}")
+    verdicts = [readme_figures.verdict(k, v) for k, v in results.items()]
+    met, missed = verdicts.count("OK"), verdicts.count("MISSED")
+    print(f"targets met: {met} of {met + missed} measured; missed: {missed}")
     print(f"machine: {results['machine']}\nsaved: {out}")
+
+
+def _update_readme(out: Path, skip: bool) -> None:
+    """Rewrite the README's figures from the saved results (the committed latest.json only)."""
+    if skip:
+        return
+    if out.resolve() != readme_figures.LATEST.resolve():
+        print(f"README figures not rewritten: they come from {readme_figures.LATEST}, "
+              f"not {out}")
+        return
+    changed = readme_figures.update(out)
+    print(f"README.md figures {'rewritten' if changed else 'unchanged'} from {out}")
 
 
 def _machine() -> str:
     return (f"{platform.machine()} {os.cpu_count()} cores, "
             f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-            f"Python {platform.python_version()}, {platform.system()}")
+            f"Python {platform.python_version()}, {platform.system()}, "
+            f"DuckDB {__import__('duckdb').__version__}")
 
 
 if __name__ == "__main__":
