@@ -7,6 +7,7 @@ import os
 import pytest
 
 from nbkit.warehouse import open_warehouse
+from tests.shared import built_once
 
 pytest_plugins = ["tests.bigquery.plugin"]  # the bigquery_warehouse fixture (bqemulator)
 BACKENDS = [b for b in os.environ.get("NBKIT_TEST_BACKENDS", "duckdb").split(",") if b]
@@ -35,17 +36,18 @@ def warehouse(request, tmp_path):
 
 @pytest.fixture(scope="session")
 def sample_raw_path(tmp_path_factory):
-    """The default sample (seed 7, raw and reference tables), built once per session.
+    """The default sample (seed 7, raw and reference tables), built once per test run.
 
     Read it through a copy (``sample_copy``) or read-only; never write to this file.
     """
-    from nbkit.sample import build_sample
+    def build(path):
+        from nbkit.sample import build_sample
 
-    path = tmp_path_factory.mktemp("sample-raw") / "raw.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-        build_sample(wh, seed=7)
-    return path
+        with open_warehouse(str(path)) as wh:
+            wh.init_schema()
+            build_sample(wh, seed=7)
+
+    return built_once(tmp_path_factory, "sample-raw", build)
 
 
 @pytest.fixture
@@ -59,12 +61,14 @@ def sample_copy(sample_raw_path, tmp_path):
 @pytest.fixture(scope="session")
 def backfilled_sample_path(sample_raw_path, tmp_path_factory):
     """The default sample after a full backfill of the built-in processors (read-only use)."""
-    import shutil
+    def build(path):
+        import shutil
 
-    from tests.builtin_checksums import full_backfill
+        from tests.builtin_checksums import full_backfill
 
-    path = shutil.copy(sample_raw_path, tmp_path_factory.mktemp("sample-full") / "full.duckdb")
-    with open_warehouse(str(path)) as wh:
-        status = full_backfill(wh)
-    assert status == "success", status
-    return path
+        shutil.copy(sample_raw_path, path)
+        with open_warehouse(str(path)) as wh:
+            status = full_backfill(wh)
+        assert status == "success", status
+
+    return built_once(tmp_path_factory, "sample-full", build)

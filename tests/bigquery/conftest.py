@@ -11,15 +11,18 @@ SAMPLE_AS_OF = dt.date(2021, 11, 8)
 
 @pytest.fixture(scope="session")
 def seed7_sample(tmp_path_factory) -> str:
-    """Path of a DuckDB file holding the seed-7 raw sample up to SAMPLE_AS_OF (built once, ~13 s).
+    """Path of a DuckDB file holding the seed-7 raw sample up to SAMPLE_AS_OF (built once per run, ~13 s).
 
     The file is closed; open it with ``open_warehouse(path, read_only=True)`` and close it
     again (the parity, backfill and CLI suites copy their inputs from it).
     """
-    from nbkit.sample import build_sample
-    from nbkit.warehouse import open_warehouse
+    from tests.shared import built_once
 
-    path = str(tmp_path_factory.mktemp("seed7") / "sample.duckdb")
-    with open_warehouse(path) as wh:
-        build_sample(wh, seed=7, as_of=SAMPLE_AS_OF)
-    return path
+    def build(path):
+        from nbkit.sample import build_sample
+        from nbkit.warehouse import open_warehouse
+
+        with open_warehouse(str(path)) as wh:
+            build_sample(wh, seed=7, as_of=SAMPLE_AS_OF)
+
+    return str(built_once(tmp_path_factory, "seed7-2021-11-08", build))

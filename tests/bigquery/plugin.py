@@ -33,7 +33,7 @@ Emulator-only workarounds live here, not in nbkit (docs/bigquery-emulator.md):
 * ``AnonymousCredentials`` + ``api_endpoint``: already nbkit's behaviour when
   $NBKIT_BIGQUERY_ENDPOINT is set; the fixture sets it (monkeypatch, per test).
 * ``for_emulator(sql)``, opt-in per warehouse (fixture ``emulator_sql``, or
-  ``send_emulator_sql(client)`` outside pytest): two rewrites of the SQL the emulator
+  ``send_emulator_sql(client)`` outside pytest): three rewrites of the SQL the emulator
   receives, each keeping what BigQuery computes, each proven still needed by a strict xfail
   in tests/bigquery/test_parity.py (the day the emulator is fixed, that xfail fails and the
   workaround is flagged for removal):
@@ -48,6 +48,11 @@ Emulator-only workarounds live here, not in nbkit (docs/bigquery-emulator.md):
      named-parameter binder (a regex over the whole text) binds ``@dates`` in the comment too
      -> "Parameter argument/count mismatch". The emulator receives the SQL without ``--``
      comments. All five Phase 3 processors have such a comment.
+
+  3. ``'\\x1f'`` (a hex escape in a string literal): the emulator keeps it as the four
+     characters ``\\x1f`` where BigQuery reads one character, so the checksums' field
+     separator (nbkit/checksums.py) made every line differ from DuckDB's. The emulator
+     receives the character itself inside the literal, which BigQuery reads the same way.
 
   Opt-in, not applied by ``bigquery_warehouse`` itself, so that tests of nbkit's own SQL
   handling see exactly what nbkit sends, and the xfails can prove the limitations.
@@ -134,9 +139,22 @@ _AGG_LIMIT = re.compile(r"IGNORE\s+NULLS(\s+ORDER\s+BY[^()]*?)\s+LIMIT\s+1\s*\)"
 _COMMENT = re.compile(r"('(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|`[^`\n]*`)|--[^\n]*")
 
 
+# \xHH inside a single-quoted string literal -> the character itself
+_HEX_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
+
+
+def _literal_for_emulator(match: re.Match) -> str:
+    text = match.group(1)
+    if text is None:
+        return ""  # a -- comment
+    if text.startswith("'"):
+        return _HEX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
 def for_emulator(sql: str) -> str:
-    """The SQL as the emulator can run it (workarounds 1 and 2 of the module docstring)."""
-    sql = _COMMENT.sub(lambda m: m.group(1) or "", sql)
+    """The SQL as the emulator can run it (workarounds 1-3 of the module docstring)."""
+    sql = _COMMENT.sub(_literal_for_emulator, sql)
     return _AGG_LIMIT.sub(r"IGNORE NULLS\1)\2", sql)
 
 

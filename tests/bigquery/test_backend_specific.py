@@ -105,10 +105,13 @@ def test_bad_project_id_in_url_is_refused():
 
 
 class _FakeJob:
+    _ids = iter(range(1, 1_000_000))
+
     def __init__(self, sql, dml_stats=None, affected=None):
         self.sql, self.dml_stats, self.num_dml_affected_rows = sql, dml_stats, affected
+        self.job_id = f"fake-{next(self._ids)}"
 
-    def result(self):
+    def result(self, **_):  # nbkit passes job_retry=None: its own policy retries
         return self
 
     def to_dataframe(self, create_bqstorage_client=True):

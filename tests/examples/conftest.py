@@ -20,16 +20,19 @@ SEASON = "2023-24"
 
 @pytest.fixture(scope="session")
 def builtins_done(tmp_path_factory) -> Path:
-    from nbkit.sample import build_sample
+    from tests.shared import built_once
 
-    path = tmp_path_factory.mktemp("examples") / "builtins.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-        build_sample(wh, seed=7, as_of=AS_OF)
-        prepared = prepare(wh, make_request(season=SEASON))
-        result = execute(wh, prepared, RunOptions(progress=False))
-    assert result.status == "success", result.alerts
-    return path
+    def build(path):
+        from nbkit.sample import build_sample
+
+        with open_warehouse(str(path)) as wh:
+            wh.init_schema()
+            build_sample(wh, seed=7, as_of=AS_OF)
+            prepared = prepare(wh, make_request(season=SEASON))
+            result = execute(wh, prepared, RunOptions(progress=False))
+        assert result.status == "success", result.alerts
+
+    return built_once(tmp_path_factory, "examples-builtins", build)
 
 
 @pytest.fixture

@@ -29,13 +29,16 @@ EVIL = "<script>alert(1)</script>"
 
 @pytest.fixture(scope="session")
 def sample_path(tmp_path_factory) -> Path:
-    from nbkit.sample import build_sample
+    from tests.shared import built_once
 
-    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-        build_sample(wh, seed=7, as_of=AS_OF)
-    return path
+    def build(path):
+        from nbkit.sample import build_sample
+
+        with open_warehouse(str(path)) as wh:
+            wh.init_schema()
+            build_sample(wh, seed=7, as_of=AS_OF)
+
+    return built_once(tmp_path_factory, "seed7-2023-11-14", build)
 
 
 @pytest.fixture(scope="session")
