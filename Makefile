@@ -51,9 +51,13 @@ demo: install  ## the full four-season backfill through the notebooks
 	$(BIN)/nbkit signoff
 	@echo "Report index: $(CURDIR)/reports/index.html"
 
+# Parallel: one xdist worker per core; a module (and tests/notebooks, tests/sample) stays on one
+# worker, sample warehouses are built once per run and shared (tests/shared.py).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test: install bqemu  ## run the test suite, the contract suite on DuckDB and on the BigQuery emulator
 	NBKIT_TEST_BACKENDS=duckdb,bigquery NBKIT_REQUIRE_BIGQUERY=1 NBKIT_BQEMU_VENV=$(BQEMU_VENV) \
-		$(BIN)/python -m pytest -q
+		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 lab: install  ## JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

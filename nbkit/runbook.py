@@ -29,6 +29,8 @@ import json
 import logging
 import os
 import re
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -253,7 +255,18 @@ def _ipc_kernel_manager():
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            # jupyter_client's default socket path is "kernel-ipc" in the working directory,
+            # numbered by probing which files exist: two kernels started at once from one
+            # folder picked the same sockets and one never answered. A private 0700
+            # folder per kernel gives each its own paths, unreadable to other users.
+            self._socket_dir = tempfile.mkdtemp(prefix="nbkit-kernel-")
+            self.ip = os.path.join(self._socket_dir, "kernel-ipc")
             _KERNELS.append(self)  # SIGTERM to this process interrupts the kernel (cancel)
+
+        def cleanup_resources(self, restart: bool = False) -> None:
+            super().cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
 
     return IpcKernelManager
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,26 @@ from tests.shared import built_once
 
 pytest_plugins = ["tests.bigquery.plugin"]  # the bigquery_warehouse fixture (bqemulator)
 BACKENDS = [b for b in os.environ.get("NBKIT_TEST_BACKENDS", "duckdb").split(",") if b]
+ROOT = Path(__file__).resolve().parents[1]
+# Folders whose modules share session fixtures that are not files (executed notebooks,
+# generated frames): under xdist each folder runs on one worker, so they are made once.
+SHARED_FOLDERS = {("tests", "notebooks"), ("tests", "sample")}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` (``make test``): a module's tests stay on one worker, so its module
+    fixtures are built once, and each of SHARED_FOLDERS stays whole on one worker."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleOrSharedFolder(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            folder = tuple(path.split("/")[:2])
+            return "/".join(folder) if folder in SHARED_FOLDERS else path
+
+    return ModuleOrSharedFolder(config, log)
 
 
 @pytest.fixture

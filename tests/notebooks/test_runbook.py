@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 
 import pytest
@@ -97,3 +98,33 @@ def test_kernel_talks_over_unix_sockets_not_tcp(tmp_path):
     report = run_notebook(probe, {"out": str(info)}, reports_dir=tmp_path / "reports")
     assert report.status != "failed", report
     assert json.loads(info.read_text())["transport"] == "ipc"
+
+
+def test_two_kernels_started_at_once_from_one_folder_each_get_their_own_sockets(tmp_path):
+    """jupyter_client numbers IPC sockets by probing ``kernel-ipc-N`` in the working folder:
+    two runs started together from one folder took the same sockets ("Kernel didn't respond
+    in 60 seconds"). Each kernel now has a private socket folder, removed when it stops."""
+    import subprocess
+    import sys
+
+    import nbformat
+
+    probe = tmp_path / "probe.ipynb"
+    params = nbformat.v4.new_code_cell('out = ""', metadata={"tags": ["parameters"]})
+    check = nbformat.v4.new_code_cell(
+        "import pathlib\nfrom ipykernel.connect import get_connection_info\n"
+        "pathlib.Path(out).write_text(get_connection_info())")
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[params, check], metadata=kernel), probe)
+    script = ("import sys, pathlib\nfrom nbkit.runbook import run_notebook\n"
+              "r = run_notebook(sys.argv[1], {'out': sys.argv[2]}, "
+              "reports_dir=pathlib.Path(sys.argv[3]), start_timeout=30)\n"
+              "sys.exit(0 if r.status != 'failed' else 1)\n")
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(probe), str(tmp_path / f"{i}.json"),
+                              str(tmp_path / f"reports{i}")], cwd=tmp_path)
+            for i in range(2)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    paths = [json.loads((tmp_path / f"{i}.json").read_text())["ip"] for i in range(2)]
+    assert paths[0] != paths[1] and all(os.path.isabs(p) for p in paths)
+    assert not any(os.path.exists(os.path.dirname(p)) for p in paths)  # removed at shutdown
+    assert not list(tmp_path.glob("kernel-ipc*"))
