@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nbkit.warehouse import open_warehouse
-from tests.shared import built_once
+from tests.shared import built_once, seed7_sample_file
 
 pytest_plugins = ["tests.bigquery.plugin"]  # the bigquery_warehouse fixture (bqemulator)
 BACKENDS = [b for b in os.environ.get("NBKIT_TEST_BACKENDS", "duckdb").split(",") if b]
@@ -61,14 +61,7 @@ def sample_raw_path(tmp_path_factory):
 
     Read it through a copy (``sample_copy``) or read-only; never write to this file.
     """
-    def build(path):
-        from nbkit.sample import build_sample
-
-        with open_warehouse(str(path)) as wh:
-            wh.init_schema()
-            build_sample(wh, seed=7)
-
-    return built_once(tmp_path_factory, "sample-raw", build)
+    return seed7_sample_file(tmp_path_factory)
 
 
 @pytest.fixture

@@ -44,3 +44,17 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None],
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return target
+
+
+def seed7_sample_file(tmp_path_factory, as_of=None) -> Path:
+    """The seed-7 sample warehouse (schema + ``build_sample``; games up to ``as_of`` final,
+    the default sample without it), built once per run for every suite that asks for it."""
+    def build(path: Path) -> None:
+        from nbkit.sample import build_sample
+        from nbkit.warehouse import open_warehouse
+
+        with open_warehouse(str(path)) as wh:
+            wh.init_schema()
+            build_sample(wh, seed=7, **({"as_of": as_of} if as_of is not None else {}))
+
+    return built_once(tmp_path_factory, f"seed7-{as_of or 'default'}", build)

@@ -8,6 +8,7 @@ and completes everything, a rerun writes nothing, every gate passes.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -15,7 +16,6 @@ from nbkit import gaps, gates
 from nbkit.backfill import execute, prepare
 from nbkit.executor import RunOptions
 from nbkit.plan import make_request
-from nbkit.sample import build_sample
 from nbkit.starting_state import apply_starting_state
 from nbkit.status import load_calendar
 from nbkit.warehouse import open_warehouse
@@ -25,10 +25,9 @@ START, END = dt.date(2021, 10, 1), dt.date(2024, 11, 29)
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    wh = open_warehouse(str(tmp_path_factory.mktemp("e2e") / "full.duckdb"))
-    wh.init_schema()
-    build_sample(wh, seed=7)
+def full(sample_raw_path, tmp_path_factory):
+    path = shutil.copy(sample_raw_path, tmp_path_factory.mktemp("e2e") / "full.duckdb")
+    wh = open_warehouse(str(path))
     state = apply_starting_state(wh, load_calendar(wh), END, seed=7)
     yield wh, state
     wh.close()

@@ -16,13 +16,6 @@ def seed7_sample(tmp_path_factory) -> str:
     The file is closed; open it with ``open_warehouse(path, read_only=True)`` and close it
     again (the parity, backfill and CLI suites copy their inputs from it).
     """
-    from tests.shared import built_once
+    from tests.shared import seed7_sample_file
 
-    def build(path):
-        from nbkit.sample import build_sample
-        from nbkit.warehouse import open_warehouse
-
-        with open_warehouse(str(path)) as wh:
-            build_sample(wh, seed=7, as_of=SAMPLE_AS_OF)
-
-    return str(built_once(tmp_path_factory, "seed7-2021-11-08", build))
+    return str(seed7_sample_file(tmp_path_factory, SAMPLE_AS_OF))

@@ -20,14 +20,11 @@ SEASON = "2023-24"
 
 @pytest.fixture(scope="session")
 def builtins_done(tmp_path_factory) -> Path:
-    from tests.shared import built_once
+    from tests.shared import built_once, seed7_sample_file
 
     def build(path):
-        from nbkit.sample import build_sample
-
+        shutil.copy(seed7_sample_file(tmp_path_factory, AS_OF), path)
         with open_warehouse(str(path)) as wh:
-            wh.init_schema()
-            build_sample(wh, seed=7, as_of=AS_OF)
             prepared = prepare(wh, make_request(season=SEASON))
             result = execute(wh, prepared, RunOptions(progress=False))
         assert result.status == "success", result.alerts

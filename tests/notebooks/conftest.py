@@ -29,16 +29,9 @@ EVIL = "<script>alert(1)</script>"
 
 @pytest.fixture(scope="session")
 def sample_path(tmp_path_factory) -> Path:
-    from tests.shared import built_once
+    from tests.shared import seed7_sample_file
 
-    def build(path):
-        from nbkit.sample import build_sample
-
-        with open_warehouse(str(path)) as wh:
-            wh.init_schema()
-            build_sample(wh, seed=7, as_of=AS_OF)
-
-    return built_once(tmp_path_factory, "seed7-2023-11-14", build)
+    return seed7_sample_file(tmp_path_factory, AS_OF)
 
 
 @pytest.fixture(scope="session")

@@ -41,13 +41,9 @@ ON_DAY = f"game_date = DATE '{DAY}'"
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
-    from nbkit.sample import build_sample
+    from tests.shared import seed7_sample_file
 
-    path = tmp_path_factory.mktemp("corrupt") / "sample.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-        build_sample(wh, seed=7, as_of=AS_OF)
-    return path
+    return seed7_sample_file(tmp_path_factory, AS_OF)  # read-only: every test copies it
 
 
 @pytest.fixture(scope="module")

@@ -42,12 +42,13 @@ def small(tmp_path_factory):
     from nbkit.backfill import execute, prepare
     from nbkit.executor import RunOptions
     from nbkit.plan import make_request
-    from nbkit.sample import build_sample
+    import shutil
+
+    from tests.shared import seed7_sample_file
 
     path = tmp_path_factory.mktemp("secrets") / "wh.duckdb"
+    shutil.copy(seed7_sample_file(tmp_path_factory, AS_OF), path)
     with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-        build_sample(wh, seed=7, as_of=AS_OF)
         params = {"season": "2021-22", "gcp_access_token": SECRET,
                   "nested": {"api_key": SECRET, "inner": {"password": SECRET}}}
         result = execute(wh, prepare(wh, make_request(start_date="2021-10-19",
