@@ -172,19 +172,24 @@ def notebook_dirs() -> list[Path]:
 
 
 def notebook_parameters(path: str | Path) -> dict:
-    """Name -> default value of the notebook's ``parameters`` cell (exactly one required)."""
+    """Name -> default value of the notebook's ``parameters`` cell (exactly one required).
+
+    Read with papermill's own ``inspect_notebook``, the parser that injects the values, so
+    nbkit and papermill agree on what the parameters are.
+    """
+    from papermill import inspect_notebook
+
     nb = nbformat.read(str(path), as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
         raise NotebookRunError(f"{path} has {len(tagged)} cells tagged 'parameters'",
                                "tag exactly one code cell 'parameters' (View > Cell tags)")
     defaults = {}
-    for node in ast.parse(tagged[0].source).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            try:
-                defaults[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                defaults[node.targets[0].id] = None
+    for name, info in inspect_notebook(str(path)).items():
+        try:
+            defaults[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            defaults[name] = None  # an expression: nbkit's validator gives the default
     return defaults
 
 
