@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable, NamedTuple
 
-from nbkit import settings
+from nbkit import ops_commands, settings
 from nbkit.errors import NbkitError
 from nbkit.params import parse_date, parse_seed
 from nbkit.calendar import END_OF_TIME
@@ -83,7 +85,29 @@ def _skip_iri_grammars() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # None: `import` raises ImportError
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Parents(NamedTuple):
+    """The option groups that subcommands share (argparse ``parents``)."""
+
+    common: argparse.ArgumentParser
+    production: argparse.ArgumentParser
+    selection: argparse.ArgumentParser
+    notebook: argparse.ArgumentParser
+
+
+class Command(NamedTuple):
+    """One ``nbkit`` subcommand: its name, what registers its parser, what runs it.
+
+    ``register(add, parents)`` creates the subparser with ``add(help=..., parents=[...])``
+    (the name is already bound) and adds the command's own options; ``handler(args)``
+    returns the exit code.
+    """
+
+    name: str
+    register: Callable[[Callable[..., argparse.ArgumentParser], _Parents], object]
+    handler: Callable[[argparse.Namespace], int]
+
+
+def _common_options() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true",
                         help="print one JSON document on stdout (schema nbkit.result v1); "
@@ -98,39 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
                         "URL's project, else the production project)")
     common.add_argument("--debug", action="store_true",
                         help="show the Python traceback of an unexpected error")
-    parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
-                     "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
-    parser.add_argument("--project", dest="project_global", metavar="PROJECT",
-                        help="the project (nbkit.toml or its folder), before the command")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    return common
 
+
+def _production_options() -> argparse.ArgumentParser:
     production = argparse.ArgumentParser(add_help=False)
     production.add_argument("--i-mean-production", dest="i_mean_production",
                             action="store_true",
                             help="allow writing to the production project (BigQuery)")
-    sub.add_parser("init", parents=[common, production],
-                   help="create every dataset and table (idempotent)")
+    return production
 
-    sample = sub.add_parser("sample-data", parents=[common, production],
-                            help="build the realistic four-season raw dataset")
-    sample.add_argument("--force", action="store_true",
-                        help="replace a warehouse holding run history or non-sample rows")
-    sample.add_argument("--seed", type=_seed_arg, default=7, help="random seed (default 7)")
-    sample.add_argument("--as-of", type=_date_arg("--as-of"), default=None,
-                        help="last final game date (default 2024-11-29)")
-    sample.add_argument("--raw-only", action="store_true",
-                        help="only Phase 2 raw data (skip the operators' Phase 3 starting state)")
-    sample.add_argument("--synthetic-seasons", type=_count_arg("--synthetic-seasons"), default=0,
-                        help="extra seasons before 2021-22, copies of the real ones 4k years "
-                             "earlier (for scale tests; default 0)")
 
-    sql = sub.add_parser("sql", parents=[common], help="run BigQuery SQL, print the result")
-    sql.add_argument("query", nargs="?", help="BigQuery Standard SQL")
-    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    sql.add_argument("--show", metavar="PROCESSOR",
-                     help="print a processor's SQL as sent to BigQuery (fragments included); "
-                          "runs nothing")
-
+def _selection_options() -> argparse.ArgumentParser:
     selection = _Parser(add_help=False)
     selection.add_argument("--season", help="season label, e.g. 2023-24")
     selection.add_argument("--start-date", dest="start_date", help="first date (inclusive)")
@@ -142,33 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument("--bootstrap-days", type=_number_arg("bootstrap_days"), default=None,
                            help="days from opening night without Phase 4 output (default: "
                                 "$NBKIT_BOOTSTRAP_DAYS, the project file, else 7)")
+    return selection
 
-    plan = sub.add_parser("plan", parents=[common, selection],
-                          help="dry run: what a backfill would do, and why")
-    plan.add_argument("--detail", action="store_true", help="list every task")
 
-    run = sub.add_parser("backfill", parents=[common, selection],
-                         help="run the backfill (resumable: rerun the same command)")
-    run.add_argument("--workers", type=_number_arg("workers"), default=None,
-                     help="processors run at once (default: $NBKIT_WORKERS, the project "
-                          "file, else 2)")
-    run.add_argument("--chunk-size", type=_number_arg("chunk_size"), default=0,
-                     help="dates per statement (default 0: a season per statement)")
-    run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
-    run.add_argument("--retries", type=_number_arg("retries"), default=None,
-                     help="extra attempts after a transient error (default: [retries] "
-                          "attempts - 1 of the project file, else 2)")
-    run.add_argument("--max-runtime", dest="max_runtime", default=None, metavar="DURATION",
-                     help="stop at the next chunk boundary after this long (90s, 15m, 2h); "
-                          "exit code cancelled, rerun to resume")
-    run.add_argument("--allow-incomplete-upstream", action="store_true",
-                     help="override: run Phase 4 on incomplete Phase 3 (logged)")
-    run.add_argument("--take-over-stale-lease", action="store_true")
-    run.add_argument("--no-progress", action="store_true")
-    run.add_argument("--max-bytes-billed", default=None,
-                     help="budget (e.g. 50GiB): refuse a plan estimated above it; also set "
-                          "on every BigQuery job")
-
+def _notebook_options() -> argparse.ArgumentParser:
     notebook = _Parser(add_help=False)
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                           metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
@@ -177,56 +157,25 @@ def build_parser() -> argparse.ArgumentParser:
     notebook.add_argument("--self-contained", action="store_true", dest="self_contained",
                           help="one mailable HTML file: plotly.js and the CSS inlined "
                                "instead of linked from reports/assets/")
+    return notebook
 
-    run_nb = sub.add_parser("run", parents=[common, notebook],
-                            help="execute a notebook with papermill; save it, its HTML and run.json")
-    run_nb.add_argument("notebook", help="path, stem (10_season) or short name (season, gaps...)")
-    sub.add_parser("preflight", parents=[common, notebook], help="run 00_preflight (Gate 0)")
-    season_nb = sub.add_parser("season", parents=[common, notebook],
-                               help="run 10_season for one season (plan, phases, gates)")
-    season_nb.add_argument("season", help="e.g. 2021-22")
-    sub.add_parser("recover", parents=[common, notebook],
-                   help="run 40_recovery (preview; -p apply True to apply)")
 
-    gaps_cmd = sub.add_parser("gaps", parents=[common, notebook],
-                              help="run 20_gap_analysis (or --text for a terminal table)")
-    gaps_cmd.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
-    gaps_cmd.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
-    gaps_cmd.add_argument("--text", action="store_true", help="print tables, no notebook")
+def _date_range_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
+    parser.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
 
-    validate = sub.add_parser("validate", parents=[common, notebook],
-                              help="run 30_validation, gates 0-3 (or --text)")
-    validate.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
-    validate.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
-    validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
 
-    sub.add_parser("leases", parents=[common], help="active writer leases: holder, tables, "
-                   "date ranges")
-
-    par = sub.add_parser("parity", parents=[common],
-                         help="run the same dates on two warehouses and compare checksums "
-                              "(both warehouses' output partitions for the dates are replaced)")
-    par.add_argument("--other", required=True, help="the warehouse to compare, e.g. bigquery://P")
-    par.add_argument("--start-date", type=_date_arg("--start-date"), required=True)
-    par.add_argument("--end-date", type=_date_arg("--end-date"), required=True)
-    par.add_argument("--processors", help="comma-separated (default all ten)")
-    par.add_argument("--history-start", type=_date_arg("--history-start"), default=None,
-                     help="first date of Phase 3 history that Phase 4 reads (default start)")
-    par.add_argument("--copy-inputs", action="store_true",
-                     help="first copy input partitions to --other (scratch projects only!)")
-    par.add_argument("--no-compute", action="store_true",
-                     help="compare what both already hold")
-    sub.add_parser("signoff", parents=[common],
-                   help="the final sign-off table: coverage, success rates, gate verdicts")
-
-    status = sub.add_parser("status", parents=[common],
-                            help="coverage of every table against the schedule")
-    status.add_argument("--start-date", type=_date_arg("--start-date"), default=None)
-    status.add_argument("--end-date", type=_date_arg("--end-date"), default=None)
-    status.add_argument("--format", choices=["table", "csv"], default="table")
-    from nbkit import ops_commands
-
-    ops_commands.add_parsers(sub, common, selection)
+def build_parser() -> argparse.ArgumentParser:
+    """The ``nbkit`` parser: global options, then every subcommand of ``COMMANDS``."""
+    parents = _Parents(_common_options(), _production_options(), _selection_options(),
+                       _notebook_options())
+    parser = _Parser(prog="nbkit", description="Backfill a multi-stage NBA warehouse "
+                     "from Jupyter: embedded DuckDB twin of the BigQuery pipeline.")
+    parser.add_argument("--project", dest="project_global", metavar="PROJECT",
+                        help="the project (nbkit.toml or its folder), before the command")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for command in COMMANDS:
+        command.register(functools.partial(sub.add_parser, command.name), parents)
     return parser
 
 
@@ -335,6 +284,11 @@ def _checked_target(args, command: str) -> None:
                        args.i_mean_production)
 
 
+def _add_init(add, parents: _Parents) -> None:
+    add(parents=[parents.common, parents.production],
+        help="create every dataset and table (idempotent)")
+
+
 def _cmd_init(args) -> int:
     _checked_target(args, "init")
     with _open(args) as wh:
@@ -342,6 +296,21 @@ def _cmd_init(args) -> int:
     print(f"Schema ready at {wh.url}: {len(created)} table(s) created.")
     args.out.update(warehouse=wh.url, tables_created=created)
     return 0
+
+
+def _add_sample(add, parents: _Parents) -> None:
+    sample = add(parents=[parents.common, parents.production],
+                 help="build the realistic four-season raw dataset")
+    sample.add_argument("--force", action="store_true",
+                        help="replace a warehouse holding run history or non-sample rows")
+    sample.add_argument("--seed", type=_seed_arg, default=7, help="random seed (default 7)")
+    sample.add_argument("--as-of", type=_date_arg("--as-of"), default=None,
+                        help="last final game date (default 2024-11-29)")
+    sample.add_argument("--raw-only", action="store_true",
+                        help="only Phase 2 raw data (skip the operators' Phase 3 starting state)")
+    sample.add_argument("--synthetic-seasons", type=_count_arg("--synthetic-seasons"), default=0,
+                        help="extra seasons before 2021-22, copies of the real ones 4k years "
+                             "earlier (for scale tests; default 0)")
 
 
 def _cmd_sample(args) -> int:
@@ -380,6 +349,15 @@ def _progress(message: str) -> None:
     print(f"  {message}", flush=True)
 
 
+def _add_sql(add, parents: _Parents) -> None:
+    sql = add(parents=[parents.common], help="run BigQuery SQL, print the result")
+    sql.add_argument("query", nargs="?", help="BigQuery Standard SQL")
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--show", metavar="PROCESSOR",
+                     help="print a processor's SQL as sent to BigQuery (fragments included); "
+                          "runs nothing")
+
+
 def _cmd_sql(args) -> int:
     from nbkit.errors import ParamsError
     from nbkit.warehouse.sql import parse_bigquery
@@ -413,6 +391,12 @@ def _cmd_sql(args) -> int:
     return 0
 
 
+def _add_status(add, parents: _Parents) -> None:
+    status = add(parents=[parents.common], help="coverage of every table against the schedule")
+    _date_range_options(status)
+    status.add_argument("--format", choices=["table", "csv"], default="table")
+
+
 def _cmd_status(args) -> int:
     from nbkit.status import DEFAULT_START, coverage, format_coverage
 
@@ -443,6 +427,12 @@ def _request(args):
                         include=args.include)
 
 
+def _add_plan(add, parents: _Parents) -> None:
+    plan = add(parents=[parents.common, parents.selection],
+               help="dry run: what a backfill would do, and why")
+    plan.add_argument("--detail", action="store_true", help="list every task")
+
+
 def _cmd_plan(args) -> int:
     from nbkit.backfill import prepare
 
@@ -471,6 +461,30 @@ def _cmd_plan(args) -> int:
     if args.detail:
         args.out["detail"] = plan.to_frame()
     return 0
+
+
+def _add_backfill(add, parents: _Parents) -> None:
+    run = add(parents=[parents.common, parents.selection],
+              help="run the backfill (resumable: rerun the same command)")
+    run.add_argument("--workers", type=_number_arg("workers"), default=None,
+                     help="processors run at once (default: $NBKIT_WORKERS, the project "
+                          "file, else 2)")
+    run.add_argument("--chunk-size", type=_number_arg("chunk_size"), default=0,
+                     help="dates per statement (default 0: a season per statement)")
+    run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
+    run.add_argument("--retries", type=_number_arg("retries"), default=None,
+                     help="extra attempts after a transient error (default: [retries] "
+                          "attempts - 1 of the project file, else 2)")
+    run.add_argument("--max-runtime", dest="max_runtime", default=None, metavar="DURATION",
+                     help="stop at the next chunk boundary after this long (90s, 15m, 2h); "
+                          "exit code cancelled, rerun to resume")
+    run.add_argument("--allow-incomplete-upstream", action="store_true",
+                     help="override: run Phase 4 on incomplete Phase 3 (logged)")
+    run.add_argument("--take-over-stale-lease", action="store_true")
+    run.add_argument("--no-progress", action="store_true")
+    run.add_argument("--max-bytes-billed", default=None,
+                     help="budget (e.g. 50GiB): refuse a plan estimated above it; also set "
+                          "on every BigQuery job")
 
 
 def _cmd_backfill(args) -> int:
@@ -584,12 +598,28 @@ def _ledger_runs(run_json: Path) -> dict:
         return {}
 
 
+def _add_run(add, parents: _Parents) -> None:
+    run_nb = add(parents=[parents.common, parents.notebook],
+                 help="execute a notebook with papermill; save it, its HTML and run.json")
+    run_nb.add_argument("notebook", help="path, stem (10_season) or short name (season, gaps...)")
+
+
 def _cmd_run(args) -> int:
     return _run_nb(args, args.notebook)
 
 
+def _add_preflight(add, parents: _Parents) -> None:
+    add(parents=[parents.common, parents.notebook], help="run 00_preflight (Gate 0)")
+
+
 def _cmd_preflight(args) -> int:
     return _run_nb(args, "preflight")
+
+
+def _add_season(add, parents: _Parents) -> None:
+    season_nb = add(parents=[parents.common, parents.notebook],
+                    help="run 10_season for one season (plan, phases, gates)")
+    season_nb.add_argument("season", help="e.g. 2021-22")
 
 
 def _cmd_season(args) -> int:
@@ -599,8 +629,20 @@ def _cmd_season(args) -> int:
     return _run_nb(args, "season", season=args.season)
 
 
+def _add_recover(add, parents: _Parents) -> None:
+    add(parents=[parents.common, parents.notebook],
+        help="run 40_recovery (preview; -p apply True to apply)")
+
+
 def _cmd_recover(args) -> int:
     return _run_nb(args, "recover")
+
+
+def _add_gaps(add, parents: _Parents) -> None:
+    gaps_cmd = add(parents=[parents.common, parents.notebook],
+                   help="run 20_gap_analysis (or --text for a terminal table)")
+    _date_range_options(gaps_cmd)
+    gaps_cmd.add_argument("--text", action="store_true", help="print tables, no notebook")
 
 
 def _cmd_gaps(args) -> int:
@@ -628,6 +670,13 @@ def _cmd_gaps(args) -> int:
     return 0
 
 
+def _add_validate(add, parents: _Parents) -> None:
+    validate = add(parents=[parents.common, parents.notebook],
+                   help="run 30_validation, gates 0-3 (or --text)")
+    _date_range_options(validate)
+    validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
+
+
 def _cmd_validate(args) -> int:
     import datetime as dt
 
@@ -651,6 +700,11 @@ def _cmd_validate(args) -> int:
     return 0 if all(v != gates.FAIL for v in overall.values()) else 3
 
 
+def _add_signoff(add, parents: _Parents) -> None:
+    add(parents=[parents.common],
+        help="the final sign-off table: coverage, success rates, gate verdicts")
+
+
 def _cmd_signoff(args) -> int:
     from nbkit.nb.signoff import validation
 
@@ -660,6 +714,22 @@ def _cmd_signoff(args) -> int:
     print(f"Sign-off {result.start}..{result.end}: {result.verdict}")
     args.out.update(start=result.start, end=result.end, verdict=result.verdict, table=table)
     return 0 if result.verdict != "FAIL" else 3
+
+
+def _add_parity(add, parents: _Parents) -> None:
+    par = add(parents=[parents.common],
+              help="run the same dates on two warehouses and compare checksums "
+                   "(both warehouses' output partitions for the dates are replaced)")
+    par.add_argument("--other", required=True, help="the warehouse to compare, e.g. bigquery://P")
+    par.add_argument("--start-date", type=_date_arg("--start-date"), required=True)
+    par.add_argument("--end-date", type=_date_arg("--end-date"), required=True)
+    par.add_argument("--processors", help="comma-separated (default all ten)")
+    par.add_argument("--history-start", type=_date_arg("--history-start"), default=None,
+                     help="first date of Phase 3 history that Phase 4 reads (default start)")
+    par.add_argument("--copy-inputs", action="store_true",
+                     help="first copy input partitions to --other (scratch projects only!)")
+    par.add_argument("--no-compute", action="store_true",
+                     help="compare what both already hold")
 
 
 def _cmd_parity(args) -> int:
@@ -682,22 +752,25 @@ def _cmd_parity(args) -> int:
     return 0 if bad.empty else 1
 
 
-def _cmd_leases(args) -> int:
-    from nbkit.ops_commands import cmd_leases
-
-    return cmd_leases(args)
-
-
-_COMMANDS = {"init": _cmd_init, "sample-data": _cmd_sample, "sql": _cmd_sql,
-             "status": _cmd_status, "plan": _cmd_plan, "backfill": _cmd_backfill,
-             "gaps": _cmd_gaps, "validate": _cmd_validate, "leases": _cmd_leases,
-             "run": _cmd_run, "preflight": _cmd_preflight, "season": _cmd_season,
-             "recover": _cmd_recover, "signoff": _cmd_signoff, "parity": _cmd_parity,
-             "ready": lambda a: _ops("cmd_ready", a), "cancel": lambda a: _ops("cmd_cancel", a),
-             "runs": lambda a: _ops("cmd_runs", a)}
-
-
-def _ops(name: str, args) -> int:
-    from nbkit import ops_commands
-
-    return getattr(ops_commands, name)(args)
+# The subcommands, in the order `nbkit --help` lists them: each registers its own parser.
+COMMANDS: tuple[Command, ...] = (
+    Command("init", _add_init, _cmd_init),
+    Command("sample-data", _add_sample, _cmd_sample),
+    Command("sql", _add_sql, _cmd_sql),
+    Command("plan", _add_plan, _cmd_plan),
+    Command("backfill", _add_backfill, _cmd_backfill),
+    Command("run", _add_run, _cmd_run),
+    Command("preflight", _add_preflight, _cmd_preflight),
+    Command("season", _add_season, _cmd_season),
+    Command("recover", _add_recover, _cmd_recover),
+    Command("gaps", _add_gaps, _cmd_gaps),
+    Command("validate", _add_validate, _cmd_validate),
+    Command("leases", ops_commands.add_leases, ops_commands.cmd_leases),
+    Command("parity", _add_parity, _cmd_parity),
+    Command("signoff", _add_signoff, _cmd_signoff),
+    Command("status", _add_status, _cmd_status),
+    Command("ready", ops_commands.add_ready, ops_commands.cmd_ready),
+    Command("cancel", ops_commands.add_cancel, ops_commands.cmd_cancel),
+    Command("runs", ops_commands.add_runs, ops_commands.cmd_runs),
+)
+_COMMANDS = {command.name: command.handler for command in COMMANDS}

@@ -191,9 +191,37 @@ class _Runner:
             return self._run(started)
 
     def _run(self, started: float) -> RunResult:
+        procs = [self.registry.get_or_raise(n) for n in self.todo]
+        run_started = self._open_run(procs)
+        status = "failed"
+        self._start_progress(procs)
+        self.cancel.watch_remote(cancelling.remote_poller(self.wh, self.run_id))
+        deadline = cancelling.arm_deadline(self.cancel, self.wh.interrupt)
+        signals = (cancelling.on_signals(self.cancel, self.wh.interrupt)
+                   if self.opt.handle_signals else contextlib.nullcontext())
+        try:
+            with signals:
+                for level in self.registry.graph().levels(procs):
+                    if self.stop.is_set() or self.cancel.is_set():
+                        break
+                    with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
+                        list(pool.map(self._run_processor, level))
+            status = self._status()
+        except BaseException:
+            status = "interrupted"
+            raise
+        finally:
+            self._close_run(status, run_started, deadline)
+        frame = _frame(self.outcomes)
+        resume = None if status == "success" else self.opt.command
+        return RunResult(self.run_id, status, frame, self.alerts,
+                         time.monotonic() - started, resume, list(self.progress.samples),
+                         self.bytes_billed)
+
+    def _open_run(self, procs: list[type[Processor]]):
+        """Check the budget, take the writer lease and record the run as started."""
         from nbkit import cost
 
-        procs = [self.registry.get_or_raise(n) for n in self.todo]
         estimates = cost.estimate(self.wh, self.plan, self.registry)
         bytes_estimated = cost.check_budget(estimates, self.opt.max_bytes_billed)
         self.bytes_billed = 0
@@ -214,7 +242,10 @@ class _Runner:
             bytes_estimated=bytes_estimated)
         if self.opt.allow_incomplete_upstream:
             self.alerts.append("OVERRIDE: Phase 4 allowed to run on incomplete Phase 3 inputs")
-        status = "failed"
+        return run_started
+
+    def _start_progress(self, procs: list[type[Processor]]) -> None:
+        """The ETA model (from run history) and the progress bars of this run."""
         self.eta = EtaModel.for_run(self.wh, procs, {p: _chunks(sorted(d), self.opt.chunk_size,
                                                                  self.calendar)
                                                      for p, d in self.todo.items()},
@@ -222,40 +253,22 @@ class _Runner:
                                     self.opt.workers, RUN_HISTORY)
         self.progress = Progress(sum(len(d) for d in self.todo.values()), self.opt.progress,
                                  self.eta.remaining_seconds)
-        self.cancel.watch_remote(cancelling.remote_poller(self.wh, self.run_id))
-        deadline = cancelling.arm_deadline(self.cancel, self.wh.interrupt)
-        signals = (cancelling.on_signals(self.cancel, self.wh.interrupt)
-                   if self.opt.handle_signals else contextlib.nullcontext())
+
+    def _close_run(self, status: str, run_started, deadline) -> None:
+        """Stop the deadline and progress, record the run's end, release the lease."""
+        if deadline is not None:
+            deadline.cancel()
+        self.progress.close()
+        if status == "cancelled":
+            self.alerts.append(self._cancel_alert())
+        counts = _counts(self.outcomes)
         try:
-            with signals:
-                for level in self.registry.graph().levels(procs):
-                    if self.stop.is_set() or self.cancel.is_set():
-                        break
-                    with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
-                        list(pool.map(self._run_processor, level))
-            status = self._status()
-        except BaseException:
-            status = "interrupted"
-            raise
-        finally:
-            if deadline is not None:
-                deadline.cancel()
-            self.progress.close()
-            if status == "cancelled":
-                self.alerts.append(self._cancel_alert())
-            counts = _counts(self.outcomes)
-            try:
-                self.ledger.finish_run(self.run_id, run_started, status, counts, self.alerts,
-                                       bytes_billed=self.bytes_billed)
-                self.ledger.release(self.lease)
-                cancelling.clear_request(self.wh, self.run_id)
-            except Exception:  # noqa: BLE001 - never hide the original error
-                log.exception("could not close run %s in the ledger", self.run_id)
-        frame = _frame(self.outcomes)
-        resume = None if status == "success" else self.opt.command
-        return RunResult(self.run_id, status, frame, self.alerts,
-                         time.monotonic() - started, resume, list(self.progress.samples),
-                         self.bytes_billed)
+            self.ledger.finish_run(self.run_id, run_started, status, counts, self.alerts,
+                                   bytes_billed=self.bytes_billed)
+            self.ledger.release(self.lease)
+            cancelling.clear_request(self.wh, self.run_id)
+        except Exception:  # noqa: BLE001 - never hide the original error
+            log.exception("could not close run %s in the ledger", self.run_id)
 
     # ------------------------------------------------------------ per processor
     def _run_processor(self, proc: type[Processor]) -> None:

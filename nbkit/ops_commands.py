@@ -1,7 +1,8 @@
 """The scheduler-facing commands: ``ready``, ``cancel``, ``runs`` and ``leases``.
 
-Kept out of cli.py (which only gains one call to ``add_parsers``); like every command they
-parse arguments and call the library.
+Kept out of cli.py, whose table of subcommands (``cli.COMMANDS``) names each ``add_*``
+registration and ``cmd_*`` handler here; like every command they parse arguments and call
+the library.
 """
 
 from __future__ import annotations
@@ -13,21 +14,25 @@ from pathlib import Path
 from nbkit.exitcodes import ExitCode
 
 
-def add_parsers(sub, common, selection) -> None:
-    """Add the subcommands to the ``nbkit`` parser (``sub``: its subparsers)."""
-    ready = sub.add_parser("ready", parents=[common, selection],
-                           help="sensor: exit 0 only if a backfill of the range could start "
-                                "now (no overlapping live lease, inputs complete)")
+def add_ready(add, parents) -> None:
+    """Register ``nbkit ready`` (``add``: the subparser factory of ``cli.COMMANDS``)."""
+    ready = add(parents=[parents.common, parents.selection],
+                help="sensor: exit 0 only if a backfill of the range could start "
+                     "now (no overlapping live lease, inputs complete)")
     ready.add_argument("--wait-seconds", type=float, default=2.0,
                        help="how long to wait for a busy DuckDB file (default 2)")
 
-    cancel = sub.add_parser("cancel", parents=[common],
-                            help="stop a running backfill at its next chunk boundary")
+
+def add_cancel(add, parents) -> None:
+    cancel = add(parents=[parents.common],
+                 help="stop a running backfill at its next chunk boundary")
     cancel.add_argument("run_id", help="the ledger run id (see `nbkit leases`, `nbkit runs`)")
     cancel.add_argument("--reason", default="", help="recorded with the request")
 
-    runs = sub.add_parser("runs", parents=[common],
-                          help="list runs; `runs show ID`; `runs prune --keep N|--older-than D`")
+
+def add_runs(add, parents) -> None:
+    runs = add(parents=[parents.common],
+               help="list runs; `runs show ID`; `runs prune --keep N|--older-than D`")
     runs.add_argument("action", nargs="?", choices=["list", "show", "prune"], default="list")
     runs.add_argument("run_id", nargs="?", help="for show: a report folder or ledger run id")
     runs.add_argument("--reports", default=None, help="reports folder (default: settings)")
@@ -38,6 +43,10 @@ def add_parsers(sub, common, selection) -> None:
     runs.add_argument("--dry-run", action="store_true", help="prune: only list what would go")
     runs.add_argument("--no-ledger", action="store_true",
                       help="reports only (do not open the warehouse)")
+
+
+def add_leases(add, parents) -> None:
+    add(parents=[parents.common], help="active writer leases: holder, tables, date ranges")
 
 
 def cmd_ready(args) -> int:
@@ -182,9 +191,6 @@ def cmd_leases(args) -> int:
         print(f"  dates ({lease['dates']}): {', '.join(lease['date_ranges'])}")
     args.out.update(leases=compact)
     return ExitCode.SUCCESS
-
-
-COMMANDS = {"ready": cmd_ready, "cancel": cmd_cancel, "runs": cmd_runs, "leases": cmd_leases}
 
 
 def _open(args, read_only: bool, wait: float):
