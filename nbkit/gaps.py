@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
-from nbkit.calendar import SeasonCalendar
+from nbkit.calendar import SeasonCalendar, load_calendar, season_bounds, season_of_date
 from nbkit.ledger import Ledger
 from nbkit.processors import registry as default_registry
 from nbkit.processors.base import Processor
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 STATE_COLUMNS = ["processor", "phase", "table", "data_date", "rows", "expected_rows",
                  "duplicate_rows", "ledger_status", "ledger_code_version", "code_version",
-                 "processed_at", "state"]
+                 "processed_at", "state", "skips_bootstrap"]
 
 
 def partition_counts(warehouse: Warehouse, proc: type[Processor],
@@ -69,14 +69,22 @@ def verify_counts(warehouse: Warehouse, proc: type[Processor],
 
 
 def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
-                processors: Iterable[type[Processor]] | None = None) -> pd.DataFrame:
+                processors: Iterable[type[Processor]] | None = None,
+                bootstrap_days: int | None = None) -> pd.DataFrame:
     """State of every (processor, date): missing, partial, duplicates, failed, stale,
-    done or done_no_history, with the counts behind it."""
+    done, done_no_history or bootstrap, with the counts behind it.
+
+    ``bootstrap`` is a date that holds nothing inside a season's bootstrap window
+    (``SeasonCalendar.bootstrap_dates``, ``bootstrap_days`` long, default the length in
+    force) of a processor that skips it (``SKIPS_BOOTSTRAP``): the planner skips it too,
+    so it is not missing."""
     dates = sorted(set(dates))
     procs = list(processors or default_registry.all())
     if not dates or not procs:
         return pd.DataFrame(columns=STATE_COLUMNS)
     latest = Ledger(warehouse).latest([p.RUN_HISTORY_NAME for p in procs], dates[0], dates[-1])
+    bootstrap = _bootstrap_dates(warehouse, dates, bootstrap_days) \
+        if any(p.SKIPS_BOOTSTRAP for p in procs) else set()
     frames = []
     for proc in procs:
         base = pd.DataFrame({"data_date": dates})
@@ -94,8 +102,20 @@ def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
         frame["processor"], frame["phase"] = proc.NAME, proc.PHASE
         frame["table"], frame["code_version"] = proc.TARGET_TABLE, proc.code_version()
         frame["state"] = [classify(r) for r in frame.itertuples()]
+        frame["skips_bootstrap"] = bool(proc.SKIPS_BOOTSTRAP)
+        if proc.SKIPS_BOOTSTRAP:
+            frame.loc[frame["state"].eq("missing") & frame["data_date"].isin(bootstrap),
+                      "state"] = "bootstrap"
         frames.append(frame[STATE_COLUMNS])
     return pd.concat(frames, ignore_index=True)
+
+
+def _bootstrap_dates(warehouse: Warehouse, dates: list[dt.date],
+                     bootstrap_days: int | None) -> set[dt.date]:
+    """Bootstrap-window dates of the seasons of ``dates``: the calendar is read from the
+    first season's start, so each season's opening night is its own (as the planner's)."""
+    first = season_bounds(season_of_date(dates[0]))[0]
+    return set(load_calendar(warehouse, first, dates[-1], bootstrap_days).bootstrap_dates())
 
 
 def classify(row) -> str:
@@ -116,17 +136,20 @@ def classify(row) -> str:
 
 
 def table_status(states: pd.DataFrame, calendar: SeasonCalendar) -> pd.DataFrame:
-    """Per table and date: complete, partial, missing or expected-empty (bootstrap)."""
+    """Per table and date: complete, partial, missing or expected-empty (bootstrap).
+
+    A task done (or stale) is complete even with 0 rows: its rows equal the rows
+    expected and its latest run succeeded, as the planner sees it."""
     frame = states.copy()
     bootstrap = set(calendar.bootstrap_dates())
 
-    known = {p.NAME: p.SKIPS_BOOTSTRAP for p in default_registry.all()}
-
     def status(row) -> str:
-        if row.phase >= 4 and row.data_date in bootstrap and known.get(row.processor, True):
+        if row.state == "bootstrap" or (row.skips_bootstrap and row.data_date in bootstrap):
             return "expected-empty"
-        if row.state in ("done", "done_no_history", "stale", "failed") and row.rows > 0:
-            return "complete" if row.state != "failed" else "partial"
+        if row.state in ("done", "done_no_history", "stale"):
+            return "complete"
+        if row.state == "failed":
+            return "partial"
         if row.state == "missing":
             return "missing"
         return "partial"

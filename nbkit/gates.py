@@ -41,7 +41,8 @@ class Scope:
 def scope(warehouse: Warehouse, start: dt.date, end: dt.date,
           bootstrap_days: int | None = None) -> Scope:
     calendar = load_calendar(warehouse, start, end, bootstrap_days)
-    states = gaps.task_states(warehouse, calendar.game_dates())
+    states = gaps.task_states(warehouse, calendar.game_dates(),
+                              bootstrap_days=calendar.bootstrap_days)
     return Scope(start, end, calendar, states, gaps.table_status(states, calendar))
 
 
@@ -61,8 +62,8 @@ def gate0(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFrame:
             f"= {len(schema.tables())}", FAIL if missing else PASS,
             f"missing: {', '.join(missing[:5])}" if missing else "all tables present")
     cal = load_calendar(warehouse, start, end)
-    out.run(lambda: _phase2_checks(out, warehouse, cal))
-    out.run(lambda: catalogue_health(out, present))
+    out.run("phase 2 sources against the schedule", lambda: _phase2_checks(out, warehouse, cal))
+    out.run("catalogue health", lambda: catalogue_health(out, present))
     leases = Ledger(warehouse).active_leases()
     now = pd.Timestamp.now(tz="UTC")
     live = leases[pd.to_datetime(leases["expires_at"], utc=True) >= now] if len(leases) else leases
@@ -76,11 +77,12 @@ def gate1(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     """Phase 3 complete: coverage, success rates, failures, duplicates, NULLs, sanity."""
     out = _Checks("gate1")
     _coverage_checks(out, sc, phase=3)
-    out.run(lambda: _success_checks(out, warehouse, sc, phase=3))
-    out.run(lambda: _user_checks(out, warehouse, sc, stage=3))
-    out.run(lambda: _pgs_sanity(out, warehouse, sc))
+    out.run("phase 3 success rates", lambda: _success_checks(out, warehouse, sc, phase=3))
+    out.run("stage 3 checks", lambda: _user_checks(out, warehouse, sc, stage=3))
+    out.run("player_game_summary sanity", lambda: _pgs_sanity(out, warehouse, sc))
     for table in ("nba_analytics.player_game_summary", "nba_analytics.upcoming_player_game_context"):
-        out.run(lambda t=table: _team_game_check(out, warehouse, f"teams per game {t}", t,
+        out.run(f"teams per game {table}",
+                lambda t=table: _team_game_check(out, warehouse, f"teams per game {t}", t,
                                                  sc.start, sc.end, "teams with players"))
     return out.frame()
 
@@ -89,9 +91,9 @@ def gate2(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     """Phase 4 complete: coverage outside bootstrap, success rates, duplicates, ranges."""
     out = _Checks("gate2")
     _coverage_checks(out, sc, phase=4)
-    out.run(lambda: _success_checks(out, warehouse, sc, phase=4))
-    out.run(lambda: _user_checks(out, warehouse, sc, stage=4))
-    out.run(lambda: _pcf_sanity(out, warehouse, sc))
+    out.run("phase 4 success rates", lambda: _success_checks(out, warehouse, sc, phase=4))
+    out.run("stage 4 checks", lambda: _user_checks(out, warehouse, sc, stage=4))
+    out.run("composite adjustment range", lambda: _pcf_sanity(out, warehouse, sc))
     return out.frame()
 
 
@@ -104,8 +106,9 @@ def stage_gate(warehouse: Warehouse, sc: Scope, stage: int) -> pd.DataFrame:
         return gate2(warehouse, sc)
     out = _Checks(f"stage{stage}")
     _coverage_checks(out, sc, phase=stage)
-    out.run(lambda: _success_checks(out, warehouse, sc, phase=stage))
-    out.run(lambda: _user_checks(out, warehouse, sc, stage=stage))
+    out.run(f"phase {stage} success rates",
+            lambda: _success_checks(out, warehouse, sc, phase=stage))
+    out.run(f"stage {stage} checks", lambda: _user_checks(out, warehouse, sc, stage=stage))
     return out.frame()
 
 
@@ -192,11 +195,12 @@ class _Checks:
                           "threshold": str(threshold), "verdict": verdict_,
                           "detail": str(detail)})
 
-    def run(self, fn: Callable[[], None]) -> None:
+    def run(self, check: str, fn: Callable[[], None]) -> None:
+        """Add the rows of ``fn``; if it raises, one FAIL row named ``check``."""
         try:
             fn()
         except Exception as err:  # noqa: BLE001 - a check that cannot run fails closed
-            self.add(getattr(fn, "__name__", "check"), "error", "computable", FAIL,
+            self.add(check, "error", "computable", FAIL,
                      f"{type(err).__name__}: {str(err).splitlines()[0][:200]}")
 
     def frame(self) -> pd.DataFrame:
@@ -346,9 +350,9 @@ def _phase2_checks(out: _Checks, warehouse: Warehouse, cal: SeasonCalendar) -> N
     uncovered = [d for d in holes if d not in gamebook]
     out.add("phase 2 nba_raw.bdl_player_boxscores", f"{len(bdl)}/{n}", ">= 99% or covered",
             PASS if not uncovered else FAIL,
-            f"{len(holes)} missing date(s) all covered by the gamebook (PGS primary source)"
-            if holes and not uncovered else f"uncovered: {uncovered[:5]}" if uncovered
-            else "complete")
+            f"uncovered: {', '.join(d.isoformat() for d in uncovered[:5])}" if uncovered
+            else f"{len(holes)} missing date(s) all covered by the gamebook (PGS primary source)"
+            if holes else "complete")
     odds = dates_of("nba_raw.odds_api_player_points_props") & expected
     bp = dates_of("nba_raw.bettingpros_player_points_props") & expected
     either = odds | bp
@@ -361,7 +365,7 @@ def _phase2_checks(out: _Checks, warehouse: Warehouse, cal: SeasonCalendar) -> N
     _team_game_check(out, warehouse, "phase 2 nba_raw.nbac_gamebook_player_stats teams per game",
                      "nba_raw.nbac_gamebook_player_stats", start, end, "gamebook teams")
     nulls = warehouse.query("""
-        SELECT COUNTIF(player_lookup IS NULL OR team_abbr IS NULL) AS n
+        SELECT COALESCE(COUNTIF(player_lookup IS NULL OR team_abbr IS NULL), 0) AS n
         FROM `nba_raw.nbac_gamebook_player_stats`
         WHERE game_date BETWEEN @s AND @e""", {"s": start, "e": end})["n"].iloc[0]
     out.add("phase 2 gamebook rows with NULL player_lookup/team_abbr", int(nulls), "= 0",

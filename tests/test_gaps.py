@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from nbkit import gaps
-from nbkit.calendar import SeasonCalendar
+from nbkit.calendar import SeasonCalendar, bootstrap_days_or_default
 from nbkit.ledger import Ledger, Outcome
 from nbkit.warehouse import open_warehouse
 
@@ -28,10 +28,12 @@ D1, D2, D3, D4, D5, D6, D7, D8 = sorted(set(SCHEDULE["game_date"]))
 OFF_DAY = dt.date(2023, 10, 30)
 T0 = dt.datetime(2023, 11, 2, 12, 0, tzinfo=dt.timezone.utc)
 BOOTSTRAP_DAYS = 2            # bootstrap window: D1 and D2
+CALENDAR = SeasonCalendar.from_schedule(SCHEDULE, BOOTSTRAP_DAYS)
 
 # (processor, date) -> (rows, duplicate_rows, expected_rows, state, table status), by hand:
 # toy_team_rows expects 2 rows per final game = 4 a date; toy_defense expects one row per
-# team with team rows up to the date = 4 (D1 already has all four teams).
+# team with team rows up to the date = 4 (D1 already has all four teams). toy_defense skips
+# the bootstrap window: there a date holding nothing is 'bootstrap', not missing.
 STATES = {
     ("toy_team_rows", D1): (4, 0, 4, "done", "complete"),
     ("toy_team_rows", D2): (3, 0, 4, "partial", "partial"),       # ledger says success
@@ -41,7 +43,7 @@ STATES = {
     ("toy_team_rows", D6): (4, 0, 4, "stale", "complete"),        # older code version
     ("toy_team_rows", D7): (4, 0, 4, "done_no_history", "complete"),
     ("toy_team_rows", D8): (4, 0, 4, "done", "complete"),
-    ("toy_defense", D1): (0, 0, 4, "missing", "expected-empty"),
+    ("toy_defense", D1): (0, 0, 4, "bootstrap", "expected-empty"),
     ("toy_defense", D2): (4, 0, 4, "done", "expected-empty"),
     ("toy_defense", D3): (4, 0, 4, "done", "complete"),
     ("toy_defense", D4): (2, 0, 4, "partial", "partial"),
@@ -135,12 +137,13 @@ def empty(empty_file, tmp_path):
 
 @pytest.fixture(scope="module")
 def states(ro):
-    return gaps.task_states(ro, sorted(set(SCHEDULE["game_date"])), [ToyTeamRows, ToyDefense])
+    return gaps.task_states(ro, sorted(set(SCHEDULE["game_date"])), [ToyTeamRows, ToyDefense],
+                            bootstrap_days=BOOTSTRAP_DAYS)
 
 
 @pytest.fixture(scope="module")
 def status(states):
-    return gaps.table_status(states, SeasonCalendar.from_schedule(SCHEDULE, BOOTSTRAP_DAYS))
+    return gaps.table_status(states, CALENDAR)
 
 
 # --------------------------------------------------------------------------- counts
@@ -262,7 +265,7 @@ def test_retry_list_names_each_processors_dates_and_command(states):
         "2023-10-25,2023-10-26,2023-10-27,2023-10-28,2023-10-29")
     defense = retry.loc["toy_defense", "command"].split("--dates ")[1].split(",")
     assert {d.isoformat() for d in (D4, D5, D6, D7, D8)} <= set(defense)   # D7 is stale
-    assert D2.isoformat() not in defense and D3.isoformat() not in defense
+    assert not {d.isoformat() for d in (D1, D2, D3)} & set(defense)   # bootstrap, done
 
 
 def test_retry_list_of_done_states_is_empty_with_its_columns(states):
@@ -304,13 +307,12 @@ def test_throughput_averages_seconds_per_date_of_successes(empty):
         1, 4.0, 3]
 
 
-# --------------------------------------------------------------------------- known bugs
+# --------------------------------------------------------------------------- gaps agree
+# with the ledger and the planner
 
-@pytest.mark.xfail(strict=True, reason=(
-    "table_status calls a date 'partial' when its run succeeded with 0 rows of 0 expected "
-    "(state 'done', rows == 0): the planner treats the date as done and never reruns it, "
-    "while coverage and the gates count it as partial forever"))
 def test_successful_run_with_nothing_to_write_is_not_partial(empty):
+    """0 rows of 0 expected with a successful run is done (the planner never reruns it), so
+    complete: not partial forever in coverage and the gates."""
     class Sparse(ToyTeamRows):  # no expectation declared: what it wrote is complete
         NAME, RUN_HISTORY_NAME, EXPECTED_ROWS_SQL = "toy_sparse", "ToySparseProcessor", None
 
@@ -320,16 +322,15 @@ def test_successful_run_with_nothing_to_write_is_not_partial(empty):
     states = gaps.task_states(empty, [D1, D2], [Sparse])
     assert states.set_index("data_date").loc[D2, "state"] == "done"
     status = gaps.table_status(states, SeasonCalendar.from_schedule(SCHEDULE, 0))
-    assert status.set_index("data_date").loc[D2, "status"] not in ("partial", "missing")
+    assert status.set_index("data_date").loc[D2, "status"] == "complete"
+    cov = gaps.coverage_by_table(status).iloc[0]
+    assert (cov["complete"], cov["expected_dates"]) == (2, 2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "retry_list (the gap report's 'what a default backfill would run again' and its ETA) "
-    "lists a Phase 4 processor's bootstrap dates: they hold no rows and have no ledger row, "
-    "so task_states calls them 'missing', although the planner skips them as bootstrap "
-    "(after a full backfill of the seed-7 sample: 140 such table-dates, 28 per Phase 4 "
-    "processor)"))
 def test_retry_list_after_a_complete_backfill_is_empty(empty):
+    """Bootstrap dates of a processor that skips them hold nothing and have no ledger row:
+    'bootstrap', not missing, so retry_list (the gap report's retries and ETA) skips them
+    as the planner does (bootstrap length in force, as the planner's default)."""
     from nbkit.backfill import execute, prepare
     from nbkit.executor import RunOptions
     from nbkit.plan import make_request
@@ -345,3 +346,8 @@ def test_retry_list_after_a_complete_backfill_is_empty(empty):
     assert prepare(empty, request, registry=reg).plan.runnable() == []   # nothing left to run
     states = gaps.task_states(empty, sorted(set(SCHEDULE["game_date"])), reg.all())
     assert gaps.retry_list(states).empty, gaps.retry_list(states).to_dict("records")
+    calendar = SeasonCalendar.from_schedule(SCHEDULE, bootstrap_days_or_default(None))
+    defense = states[states["processor"] == "toy_defense"].set_index("data_date")["state"]
+    assert {d for d, s in defense.items() if s == "bootstrap"} == set(calendar.bootstrap_dates())
+    status = gaps.table_status(states, calendar)
+    assert set(status["status"]) == {"complete", "expected-empty"}

@@ -155,18 +155,28 @@ def test_gate0_phase2_sources_against_the_schedule(wh):
     assert got["phase 2 play-by-play (optional)"][:2] == ("0/4", "PASS")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "On DuckDB, COUNTIF over no rows is NULL (BigQuery: 0): with no gamebook row in the "
-    "window, Gate 0's NULL player_lookup/team_abbr check raises 'cannot convert float NaN "
-    "to integer', is reported as a check named '<lambda>' with value 'error', and the "
-    "play-by-play row after it is never added"))
 def test_gate0_null_player_check_on_an_empty_gamebook_is_zero(wh):
+    """COUNTIF over no rows is NULL on DuckDB (0 on BigQuery): the check counts 0, and the
+    play-by-play row after it is still added."""
     wh.write_frame("nba_raw.nbac_schedule", SCHEDULE)
     checks = gates.gate0(wh, D1, D5)
     assert "error" not in set(checks["value"]), checks[checks["value"] == "error"].to_dict(
         "records")
     got = by_check(checks)
     assert got["phase 2 gamebook rows with NULL player_lookup/team_abbr"][:2] == ("0", "PASS")
+    assert got["phase 2 play-by-play (optional)"][:2] == ("0/5", "PASS")
+    # no source row at all: the uncovered dates are listed as plain ISO dates
+    assert got["phase 2 nba_raw.bdl_player_boxscores"] == (
+        "0/5", "FAIL", "uncovered: " + ", ".join(d.isoformat() for d in (D1, D2, D3, D4, D5)))
+
+
+def test_a_check_that_cannot_run_fails_closed_under_its_own_name():
+    out = gates._Checks("gate9")
+    out.run("composite adjustment range", lambda: 1 / 0)
+    assert out.frame().to_dict("records") == [{
+        "gate": "gate9", "check": "composite adjustment range", "value": "error",
+        "threshold": "computable", "verdict": "FAIL",
+        "detail": "ZeroDivisionError: division by zero"}]
 
 
 # --------------------------------------------------------------------------- gates 1 and 2

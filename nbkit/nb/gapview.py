@@ -117,7 +117,7 @@ def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
         dates = calendar.game_dates()
         first, last = (dates[0], dates[-1]) if dates else (start or DEFAULT_START,
                                                            end or DEFAULT_START)
-        states = gaps.task_states(wh, dates)
+        states = gaps.task_states(wh, dates, bootstrap_days=calendar.bootstrap_days)
         failures = gaps.failures_needing_attention(wh, first, last)
         rate = gaps.throughput(wh, first, last)
     status = gaps.table_status(states, calendar) if len(states) else \
