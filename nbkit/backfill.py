@@ -51,7 +51,8 @@ def prepare(warehouse: Warehouse, request: PlanRequest, bootstrap_days: int | No
     seasons = {calendar.season_of(d) for d in dates}
     # Upstream lookback windows reach back to each season's first game date.
     state_dates = [d for s in seasons for d in calendar.game_dates(s) if d <= max(dates)]
-    states = gaps.task_states(warehouse, state_dates, registry.all())
+    states = gaps.task_states(warehouse, state_dates, registry.all(),
+                              bootstrap_days=calendar.bootstrap_days)
     return Prepared(build_plan(request, calendar, states, registry), calendar, states)
 
 

@@ -659,7 +659,7 @@ def _cmd_gaps(args) -> int:
 
         require_schema(wh)
         cal = load_calendar(wh, start, end or END_OF_TIME)
-        states = gaps.task_states(wh, cal.game_dates())
+        states = gaps.task_states(wh, cal.game_dates(), bootstrap_days=cal.bootstrap_days)
     status = gaps.table_status(states, cal)
     print(gaps.coverage_by_table(status).to_string(index=False))
     bad = gaps.missing_dates(status)

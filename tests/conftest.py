@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,11 +35,21 @@ def pytest_xdist_make_scheduler(config, log):
     return ModuleOrSharedFolder(config, log)
 
 
+@pytest.fixture(scope="session")
+def empty_schema_path(tmp_path_factory):
+    """A DuckDB file with the production schema and no rows, made once per run: copy it
+    (creating the schema takes about a second; a copy, milliseconds)."""
+    def build(path):
+        with open_warehouse(str(path)) as wh:
+            wh.init_schema()
+
+    return built_once(tmp_path_factory, "empty-schema", build)
+
+
 @pytest.fixture
-def duck(tmp_path):
+def duck(empty_schema_path, tmp_path):
     """A DuckDB warehouse file in a temp dir, schema created."""
-    wh = open_warehouse(str(tmp_path / "wh.duckdb"))
-    wh.init_schema()
+    wh = open_warehouse(str(shutil.copy(empty_schema_path, tmp_path / "wh.duckdb")))
     yield wh
     wh.close()
 
@@ -47,10 +58,11 @@ def duck(tmp_path):
 def warehouse(request, tmp_path):
     """Every configured backend, schema created (the contract suite runs on each)."""
     if request.param == "duckdb":
-        wh = open_warehouse(str(tmp_path / "wh.duckdb"))
+        empty = request.getfixturevalue("empty_schema_path")
+        wh = open_warehouse(str(shutil.copy(empty, tmp_path / "wh.duckdb")))
     else:
         wh = request.getfixturevalue("bigquery_warehouse")
-    wh.init_schema()
+        wh.init_schema()
     yield wh
     wh.close()
 
@@ -67,8 +79,6 @@ def sample_raw_path(tmp_path_factory):
 @pytest.fixture
 def sample_copy(sample_raw_path, tmp_path):
     """A private, writable copy of the default sample's file."""
-    import shutil
-
     return shutil.copy(sample_raw_path, tmp_path / "sample.duckdb")
 
 

@@ -92,19 +92,16 @@ def fill(wh) -> None:
         outcome(ToyDefense, D5, "failed"), outcome(ToyDefense, D7, code_version="0ld")])
 
 
-# Warehouse files made once per module and copied per test (creating the schema is the slow
-# part of a test on an empty warehouse).
+# Warehouse files copied per test: the run's empty-schema file (tests/conftest.py) and, made
+# once per module, a copy of it filled with the cases below.
 @pytest.fixture(scope="module")
-def empty_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("gaps") / "empty.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-    return path
+def empty_file(empty_schema_path) -> Path:
+    return empty_schema_path
 
 
 @pytest.fixture(scope="module")
-def filled_file(empty_file) -> Path:
-    path = shutil.copy(empty_file, empty_file.with_name("filled.duckdb"))
+def filled_file(empty_file, tmp_path_factory) -> Path:
+    path = shutil.copy(empty_file, tmp_path_factory.mktemp("gaps") / "filled.duckdb")
     with open_warehouse(str(path)) as wh:
         fill(wh)
     return Path(path)

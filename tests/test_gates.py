@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import socket
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -31,21 +29,11 @@ SCHEDULE = schedule(days=5)                     # five game dates, Oct 24-28, tw
 D1, D2, D3, D4, D5 = sorted(set(SCHEDULE["game_date"]))
 
 
-# An empty warehouse made once per module and copied per test (creating the schema is the
-# slow part of a test on an empty warehouse).
-@pytest.fixture(scope="module")
-def empty_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("gates") / "empty.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-    return path
-
-
 @pytest.fixture
-def wh(empty_file, tmp_path):
-    """A private, writable warehouse with the schema and no rows."""
-    with open_warehouse(str(shutil.copy(empty_file, tmp_path / "wh.duckdb"))) as wh:
-        yield wh
+def wh(duck):
+    """A private, writable warehouse with the schema and no rows (a copy of the run's
+    empty-schema file: tests/conftest.py)."""
+    return duck
 
 
 def by_check(checks: pd.DataFrame) -> dict[str, tuple[str, str, str]]:

@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -38,21 +36,11 @@ def outcome(day: dt.date, status: str = "success", proc=ToyTeamRows, at: dt.date
                    **kwargs)
 
 
-# An empty warehouse made once per module and copied per test (creating the schema is the
-# slow part of a test on an empty warehouse).
-@pytest.fixture(scope="module")
-def empty_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("ledger") / "empty.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-    return path
-
-
 @pytest.fixture
-def wh(empty_file, tmp_path):
-    """A private, writable warehouse with the schema and no rows."""
-    with open_warehouse(str(shutil.copy(empty_file, tmp_path / "wh.duckdb"))) as wh:
-        yield wh
+def wh(duck):
+    """A private, writable warehouse with the schema and no rows (a copy of the run's
+    empty-schema file: tests/conftest.py)."""
+    return duck
 
 
 def history(wh, where: str = "TRUE") -> pd.DataFrame:
