@@ -1,6 +1,7 @@
 """The built-in processors' outputs are byte-identical to those recorded from d769345.
 
-A full backfill of the seed-7 sample on the current code gives, table by table and date by
+The seed-7 sample, taken from the operators' starting state through one full backfill on the
+current code (tests/conftest.py::backfilled_sample_path), gives, table by table and date by
 date, the rows and content checksums of ``tests/data/builtin_checksums.json``. Any SQL
 rewrite (speed, project id, fragments) must keep them; run alone with ``-m checksums``.
 """

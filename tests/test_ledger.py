@@ -17,7 +17,6 @@ import pytest
 
 from nbkit.errors import NbkitError
 from nbkit.ledger import LEASES, RUN_HISTORY, RUNS, Ledger, Outcome
-from nbkit.warehouse import open_warehouse
 
 from .engine.toys import ToyDefense, ToyTeamRows
 
