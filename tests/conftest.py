@@ -35,6 +35,20 @@ def pytest_xdist_make_scheduler(config, log):
     return ModuleOrSharedFolder(config, log)
 
 
+def _scope(item) -> str:
+    path = Path(str(item.fspath)).resolve().relative_to(ROOT)
+    return "/".join(path.parts[:2]) if path.parts[:2] in SHARED_FOLDERS else str(path)
+
+
+@pytest.hookimpl(trylast=True)  # after tests/bigquery/plugin.py has marked the emulator tests
+def pytest_collection_modifyitems(config, items):
+    """Scopes holding slow, emulator or kill/cancel tests go first (order otherwise kept):
+    under xdist, a long module handed out last keeps one worker busy while the others wait."""
+    heavy = {_scope(item) for item in items
+             if any(item.get_closest_marker(m) for m in ("slow", "bigquery", "reliability"))}
+    items.sort(key=lambda item: _scope(item) not in heavy)
+
+
 @pytest.fixture(scope="session")
 def empty_schema_path(tmp_path_factory):
     """A DuckDB file with the production schema and no rows, made once per run: copy it
