@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from typing import Iterable
 
 from nbkit.errors import NbkitError
 from nbkit.processors.base import Processor
@@ -120,34 +119,6 @@ class Registry:
         self._checks = loaded.checks
         self._graph = loaded.graph if not self._extra else None
         self._loaded, self._key = True, key
-
-
-def topological(processors: Iterable[type[Processor]]) -> list[type[Processor]]:
-    """Order processors so every upstream processor comes first; raise on a cycle."""
-    items = {p.NAME: p for p in processors}
-    order: list[type[Processor]] = []
-    state: dict[str, int] = {}
-
-    def visit(name: str, path: tuple[str, ...]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            raise NbkitError(f"Processor dependency cycle: {' -> '.join(path + (name,))}",
-                             "remove one of the UPSTREAM_PROCESSORS links")
-        state[name] = 1
-        for upstream in items[name].UPSTREAM_PROCESSORS:
-            if upstream in items:
-                visit(upstream, path + (name,))
-        state[name] = 2
-        order.append(items[name])
-
-    for name in sorted(items, key=lambda n: (items[n].PHASE, _builtin_rank(n))):
-        visit(name, ())
-    return order
-
-
-def _builtin_rank(name: str) -> int:
-    return BUILTIN.index(name) if name in BUILTIN else len(BUILTIN)
 
 
 registry = Registry(catalogue=True)
