@@ -75,10 +75,7 @@ def gate0(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 def gate1(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     """Phase 3 complete: coverage, success rates, failures, duplicates, NULLs, sanity."""
-    out = _Checks("gate1")
-    _coverage_checks(out, sc, phase=3)
-    out.run("phase 3 success rates", lambda: _success_checks(out, warehouse, sc, phase=3))
-    out.run("stage 3 checks", lambda: _user_checks(out, warehouse, sc, stage=3))
+    out = _stage_checks(warehouse, sc, 3, "gate1")
     out.run("player_game_summary sanity", lambda: _pgs_sanity(out, warehouse, sc))
     for table in ("nba_analytics.player_game_summary", "nba_analytics.upcoming_player_game_context"):
         out.run(f"teams per game {table}",
@@ -89,10 +86,7 @@ def gate1(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
 
 def gate2(warehouse: Warehouse, sc: Scope) -> pd.DataFrame:
     """Phase 4 complete: coverage outside bootstrap, success rates, duplicates, ranges."""
-    out = _Checks("gate2")
-    _coverage_checks(out, sc, phase=4)
-    out.run("phase 4 success rates", lambda: _success_checks(out, warehouse, sc, phase=4))
-    out.run("stage 4 checks", lambda: _user_checks(out, warehouse, sc, stage=4))
+    out = _stage_checks(warehouse, sc, 4, "gate2")
     out.run("composite adjustment range", lambda: _pcf_sanity(out, warehouse, sc))
     return out.frame()
 
@@ -104,12 +98,17 @@ def stage_gate(warehouse: Warehouse, sc: Scope, stage: int) -> pd.DataFrame:
         return gate1(warehouse, sc)
     if stage == 4:
         return gate2(warehouse, sc)
-    out = _Checks(f"stage{stage}")
+    return _stage_checks(warehouse, sc, stage, f"stage{stage}").frame()
+
+
+def _stage_checks(warehouse: Warehouse, sc: Scope, stage: int, gate: str) -> _Checks:
+    """Every stage's gate core: coverage, success rates and the project's checks of the stage."""
+    out = _Checks(gate)
     _coverage_checks(out, sc, phase=stage)
     out.run(f"phase {stage} success rates",
             lambda: _success_checks(out, warehouse, sc, phase=stage))
     out.run(f"stage {stage} checks", lambda: _user_checks(out, warehouse, sc, stage=stage))
-    return out.frame()
+    return out
 
 
 def later_stages() -> list[int]:
