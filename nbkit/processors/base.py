@@ -24,11 +24,13 @@ class Processor:
 
     Attributes:
         NAME: registry name, e.g. ``player_game_summary``.
-        RUN_HISTORY_NAME: ``processor_name`` written to processor_run_history, as in
-            production (``PlayerGameSummaryProcessor``).
+        RUN_HISTORY_NAME: ``processor_name`` written to processor_run_history; by default
+            the class name + ``Processor``, production's convention
+            (``PlayerGameSummary`` -> ``PlayerGameSummaryProcessor``).
         PHASE: 3 (analytics) or 4 (precompute).
         TARGET_TABLE: ``dataset.table`` written.
-        DATE_COLUMN: the partition column replaced per date.
+        DATE_COLUMN: the partition column replaced per date (default ``game_date``, as for
+            a SQL-file processor).
         KEY_COLUMNS: the grain; no two rows may share these values.
         UPSTREAM_PROCESSORS: processors whose output this one reads (same or earlier dates).
         UPSTREAM_TABLES: every table read, for lineage, readiness and cost estimates.
@@ -45,7 +47,7 @@ class Processor:
     RUN_HISTORY_NAME: ClassVar[str]
     PHASE: ClassVar[int]
     TARGET_TABLE: ClassVar[str]
-    DATE_COLUMN: ClassVar[str]
+    DATE_COLUMN: ClassVar[str] = "game_date"
     KEY_COLUMNS: ClassVar[tuple[str, ...]]
     UPSTREAM_PROCESSORS: ClassVar[tuple[str, ...]] = ()
     UPSTREAM_TABLES: ClassVar[tuple[str, ...]] = ()
@@ -53,6 +55,11 @@ class Processor:
     SKIPS_BOOTSTRAP: ClassVar[bool] = False
     EXPECTED_ROWS_SQL: ClassVar[str | None] = None
     SQL_FILE: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not hasattr(cls, "RUN_HISTORY_NAME"):
+            cls.RUN_HISTORY_NAME = f"{cls.__name__}Processor"
 
     @classmethod
     def sql_text(cls) -> str:

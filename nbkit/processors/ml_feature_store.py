@@ -10,11 +10,9 @@ class MLFeatureStore(Processor):
     """Per context player and date: 25 features from Phase 4 rows, Phase 3 fallbacks and defaults."""
 
     NAME = "ml_feature_store"
-    RUN_HISTORY_NAME = "MLFeatureStoreProcessor"
     PHASE = 4
     # nba_predictions, not nba_precompute (domain-spec §0.1).
     TARGET_TABLE = "nba_predictions.ml_feature_store_v2"
-    DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "player_lookup", "feature_version")
     UPSTREAM_PROCESSORS = ("player_daily_cache", "player_composite_factors",
                            "player_shot_zone_analysis", "team_defense_zone_analysis",

@@ -10,10 +10,8 @@ class PlayerCompositeFactors(Processor):
     """Per upcoming player-game: fatigue, shot-zone mismatch, pace and usage-spike factors."""
 
     NAME = "player_composite_factors"
-    RUN_HISTORY_NAME = "PlayerCompositeFactorsProcessor"
     PHASE = 4
     TARGET_TABLE = "nba_precompute.player_composite_factors"
-    DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "player_lookup", "game_id")
     UPSTREAM_PROCESSORS = ("team_defense_zone_analysis", "player_shot_zone_analysis",
                            "upcoming_player_game_context", "upcoming_team_game_context")

@@ -10,7 +10,6 @@ class PlayerDailyCache(Processor):
     """Per context player and date: season/last-10 scoring, team pace, fatigue and shot-zone copies."""
 
     NAME = "player_daily_cache"
-    RUN_HISTORY_NAME = "PlayerDailyCacheProcessor"
     PHASE = 4
     TARGET_TABLE = "nba_precompute.player_daily_cache"
     # Production deleted by analysis_date, a column this table lacks (defect D7).

@@ -9,10 +9,8 @@ class PlayerGameSummary(Processor):
     """Phase 3 player game summary: one row per (game_id, player_lookup) who played."""
 
     NAME = "player_game_summary"
-    RUN_HISTORY_NAME = "PlayerGameSummaryProcessor"
     PHASE = 3
     TARGET_TABLE = "nba_analytics.player_game_summary"
-    DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "game_id", "player_lookup")
     UPSTREAM_TABLES = (
         "nba_raw.nbac_gamebook_player_stats",

@@ -11,7 +11,6 @@ class PlayerShotZoneAnalysis(Processor):
     """Per player and analysis date: zone rates, efficiency and shot creation over the last 10/20 games."""
 
     NAME = "player_shot_zone_analysis"
-    RUN_HISTORY_NAME = "PlayerShotZoneAnalysisProcessor"
     PHASE = 4
     TARGET_TABLE = "nba_precompute.player_shot_zone_analysis"
     DATE_COLUMN = "analysis_date"

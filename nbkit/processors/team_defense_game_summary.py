@@ -11,10 +11,8 @@ class TeamDefenseGameSummary(Processor):
     """Phase 3 team defense: one row per (game_id, defending_team_abbr), two per final game."""
 
     NAME = "team_defense_game_summary"
-    RUN_HISTORY_NAME = "TeamDefenseGameSummaryProcessor"
     PHASE = 3
     TARGET_TABLE = "nba_analytics.team_defense_game_summary"
-    DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "game_id", "defending_team_abbr")
     # The raw inputs of team offense: both read them through the same SQL fragments.
     UPSTREAM_TABLES = TeamOffenseGameSummary.UPSTREAM_TABLES

@@ -10,7 +10,6 @@ class TeamDefenseZoneAnalysis(Processor):
     """Per team and analysis date: zone defense over the last 15 games of the season vs the league."""
 
     NAME = "team_defense_zone_analysis"
-    RUN_HISTORY_NAME = "TeamDefenseZoneAnalysisProcessor"
     PHASE = 4
     TARGET_TABLE = "nba_precompute.team_defense_zone_analysis"
     DATE_COLUMN = "analysis_date"

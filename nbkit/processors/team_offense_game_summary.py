@@ -10,10 +10,8 @@ class TeamOffenseGameSummary(Processor):
     """Phase 3 team offense: one row per (game_id, team_abbr), two per final game."""
 
     NAME = "team_offense_game_summary"
-    RUN_HISTORY_NAME = "TeamOffenseGameSummaryProcessor"
     PHASE = 3
     TARGET_TABLE = "nba_analytics.team_offense_game_summary"
-    DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "game_id", "team_abbr")
     UPSTREAM_TABLES = (
         "nba_raw.nbac_team_boxscore",

@@ -9,10 +9,8 @@ class UpcomingPlayerGameContext(Processor):
     """Phase 3 player game context: one row per (player_lookup, game_id) on the gamebook roster."""
 
     NAME = "upcoming_player_game_context"
-    RUN_HISTORY_NAME = "UpcomingPlayerGameContextProcessor"
     PHASE = 3
     TARGET_TABLE = "nba_analytics.upcoming_player_game_context"
-    DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "player_lookup", "game_id")
     UPSTREAM_TABLES = (
         "nba_raw.nbac_gamebook_player_stats",

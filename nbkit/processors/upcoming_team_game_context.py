@@ -10,10 +10,8 @@ class UpcomingTeamGameContext(Processor):
     """Phase 3 team game context: two rows (home and away view) per final schedule game."""
 
     NAME = "upcoming_team_game_context"
-    RUN_HISTORY_NAME = "UpcomingTeamGameContextProcessor"
     PHASE = 3
     TARGET_TABLE = "nba_analytics.upcoming_team_game_context"
-    DATE_COLUMN = "game_date"
     KEY_COLUMNS = ("game_date", "game_id", "team_abbr")
     UPSTREAM_TABLES = (
         "nba_raw.nbac_schedule",
