@@ -184,44 +184,65 @@ def notebook_parameters(path: str | Path) -> dict:
     if len(tagged) != 1:
         raise NotebookRunError(f"{path} has {len(tagged)} cells tagged 'parameters'",
                                "tag exactly one code cell 'parameters' (View > Cell tags)")
-    defaults = {}
-    for name, info in inspect_notebook(str(path)).items():
-        try:
-            defaults[name] = ast.literal_eval(info["default"])
-        except (ValueError, SyntaxError):
-            defaults[name] = None  # an expression: nbkit's validator gives the default
-    return defaults
+    return {name: _literal(info["default"]) for name, info in inspect_notebook(str(path)).items()}
 
 
 def prepare_parameters(source: Path, given: dict) -> tuple[dict, dict]:
-    """Validate names and values against the notebook; split off the secrets.
+    """Validate names and values against the notebook's model; split off the secrets.
+
+    A notebook nbkit ships is checked by its typed model (``nbkit.parameters.models``),
+    any other by the rule of each parameter name nbkit knows.
 
     Returns:
         (parameters to inject, secrets to pass through the environment).
     """
     from nbkit import parameters as spec
+    from nbkit.parameters.models import model_for
 
     defaults = notebook_parameters(source)
     unknown = [n for n in given if n not in defaults]
     if unknown:
-        name = unknown[0]
-        close = difflib.get_close_matches(name, list(defaults), n=1)
-        raise NotebookRunError(
-            f"{source.stem} has no parameter {name!r}",
-            (f"did you mean {close[0]}? " if close else "") +
-            f"its parameters are: {', '.join(defaults)}")
+        raise NotebookRunError(*spec.no_such_parameter(source.stem, unknown[0], list(defaults)))
     values = {k: _convert(v, defaults[k]) for k, v in given.items()}
     if "warehouse" in defaults:
         values["warehouse"] = _absolute_warehouse(values.get("warehouse"))
-    checked = spec.validate(source.stem, {**{k: v for k, v in defaults.items()
-                                             if spec.known(k)}, **values})
+    model = model_for(source.stem)
+    checked = model(**values).model_dump() if model else spec.validate(
+        source.stem, {**{k: v for k, v in defaults.items() if spec.known(k)}, **values})
     public = {k: checked.get(k, v) for k, v in values.items() if not is_secret(k)}
     secrets = {k: str(v) for k, v in values.items() if is_secret(k) and v not in ("", None)}
     return public, secrets
 
 
+def model_differences(source: str | Path) -> list[str]:
+    """Where a notebook's ``parameters`` cell and its typed model disagree: names, order,
+    defaults, types, help comments (read by papermill's ``inspect_notebook``)."""
+    from papermill import inspect_notebook
+
+    from nbkit.parameters.models import model_for
+
+    model = model_for(Path(source).stem)
+    if model is None:
+        return [f"{Path(source).stem} has no model in nbkit.parameters.models"]
+    cell = inspect_notebook(str(source))
+    if list(cell) != model.names():
+        return [f"names: the cell has {list(cell)}, the model {model.names()}"]
+    out = []
+    for name in cell:
+        field, default = model.model_fields[name], _literal(cell[name]["default"])
+        if default != field.default or type(default) is not type(field.default):
+            out.append(f"{name}: default {cell[name]['default']} in the cell, "
+                       f"{field.default!r} in the model")
+        if (cell[name]["help"] or "") != field.description:
+            out.append(f"{name}: help {cell[name]['help']!r} in the cell, "
+                       f"{field.description!r} in the model")
+    return out
+
+
 def is_secret(name: str) -> bool:
-    return any(word in name.lower() for word in SECRET_WORDS)
+    from nbkit.parameters.models import is_secret as secret_name
+
+    return secret_name(name)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -438,6 +459,13 @@ def _convert(value, default):
             except ValueError:
                 return value
     return value
+
+
+def _literal(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None  # an expression: nbkit's rule gives the default
 
 
 def _absolute_warehouse(value) -> str:

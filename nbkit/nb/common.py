@@ -31,6 +31,8 @@ import pandas as pd
 from nbkit.errors import NbkitError
 
 if TYPE_CHECKING:
+    from nbkit.executor import RunOptions
+    from nbkit.parameters.models import NotebookParams
     from nbkit.warehouse import Warehouse
 
 NOTEBOOK_PATH_ENV = "NBKIT_NOTEBOOK_PATH"
@@ -74,6 +76,55 @@ def opened(warehouse, read_only: bool = False, wait_seconds: float = 0.0,
         yield wh
     finally:
         wh.close()
+
+
+def warehouse_of(target, params: NotebookParams):
+    """What a step opens: the Warehouse it was given, else the URL its parameters name."""
+    from nbkit.warehouse import Warehouse
+
+    return target if isinstance(target, Warehouse) else params.warehouse
+
+
+def open_for(params: NotebookParams, target=None, read_only: bool = True):
+    """Open the warehouse a notebook's parameters name (or ``target``, a Warehouse given to
+    the step) for one step, waiting ``wait_seconds`` for a busy file."""
+    return opened(warehouse_of(target, params), read_only=read_only,
+                  wait_seconds=params.wait_seconds,
+                  access_token=secret("gcp_access_token", params.gcp_access_token))
+
+
+@contextlib.contextmanager
+def read_only_scope(params: NotebookParams, target=None) -> Iterator[tuple]:
+    """(warehouse, start, end) of a read-only step: its range checked, the warehouse open
+    with its schema checked (a dropped table or column is named, not a catalog error)."""
+    from nbkit.drift import require_schema
+    from nbkit.parameters import date_range
+
+    start, end = date_range(params.start_date, params.end_date)
+    with open_for(params, target) as wh:
+        require_schema(wh)
+        yield wh, start, end
+
+
+def run_options(params: NotebookParams, command: str, progress: bool = True) -> RunOptions:
+    """The executor's options of a notebook run: its workers, failure policy, parameters."""
+    from nbkit.executor import OnError, RunOptions
+
+    return RunOptions(workers=params.workers, on_error=OnError(params.on_error),
+                      allow_incomplete_upstream=getattr(params, "allow_incomplete_upstream",
+                                                        False),
+                      command=command, parameters={"notebook": params.NOTEBOOK,
+                                                   **params.public()},
+                      notebook_path=notebook_path(), progress=progress)
+
+
+def stop_if_cancelled(result) -> None:
+    """A cancelled run stops the notebook here (the next steps must not run)."""
+    if result.status == "cancelled":
+        from nbkit.cancel import RunCancelled
+
+        raise RunCancelled(f"Run {result.run_id} was cancelled: {result.alerts[-1]}",
+                           "rerun the same command to resume")
 
 
 def secret(name: str, value: str = "") -> str:

@@ -16,9 +16,9 @@ import pandas as pd
 
 from nbkit import gaps
 from nbkit.nb import card
-from nbkit.nb.common import html_table, opened, secret
+from nbkit.nb.common import html_table, read_only_scope
 from nbkit.nb.tables import empty_as
-from nbkit.parameters import date_range
+from nbkit.parameters.models import GapAnalysisParams
 from nbkit.progress import format_seconds
 from nbkit.status import DEFAULT_START, load_calendar
 from nbkit.calendar import END_OF_TIME
@@ -96,24 +96,15 @@ class GapReport:
                 + html_table(self.coverage))
 
 
-def gap_analysis(warehouse=None, start_date: str = "", end_date: str = "",
-                 bootstrap_days: int | None = None, wait_seconds: float = 30.0,
-                 gcp_access_token: str = "") -> GapReport:
-    """Measure the warehouse read-only (waits up to wait_seconds for a busy DuckDB file)."""
-    from nbkit import parameters as spec
+def gap_analysis(params=None, /, **values) -> GapReport:
+    """Measure the warehouse read-only (waits up to wait_seconds for a busy DuckDB file).
 
-    checked = spec.validate("20_gap_analysis", dict(
-        start_date=start_date, end_date=end_date, bootstrap_days=bootstrap_days,
-        wait_seconds=wait_seconds))
-    bootstrap_days, wait_seconds = checked["bootstrap_days"], checked["wait_seconds"]
-    start, end = date_range(start_date, end_date)
-    with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
-                access_token=secret("gcp_access_token", gcp_access_token)) as wh:
-        from nbkit.drift import require_schema
-
-        require_schema(wh)  # a dropped table or column is named, not a catalog error
+    ``params``: a GapAnalysisParams, or the warehouse and the parameters as keywords.
+    """
+    p = GapAnalysisParams.of(params, **values)
+    with read_only_scope(p, params) as (wh, start, end):
         calendar = load_calendar(wh, start or DEFAULT_START, end or END_OF_TIME,
-                                 bootstrap_days)
+                                 p.bootstrap_days)
         dates = calendar.game_dates()
         first, last = (dates[0], dates[-1]) if dates else (start or DEFAULT_START,
                                                            end or DEFAULT_START)

@@ -17,17 +17,10 @@ import pandas as pd
 
 from nbkit import gates
 from nbkit.errors import NbkitError
-from nbkit.nb.common import (
-    GateFailed,
-    esc,
-    html_table,
-    opened,
-    record,
-    run_command,
-    secret,
-    verdict_badge,
-)
+from nbkit.nb.common import GateFailed, esc, html_table, open_for, record, run_command, \
+    verdict_badge
 from nbkit.parameters import date_range
+from nbkit.parameters.models import PreflightParams
 from nbkit.status import DEFAULT_START
 from nbkit.calendar import END_OF_TIME
 
@@ -92,24 +85,19 @@ class PreflightReport:
                 f"<code>{esc(self.warehouse)}</code></p>" + html_table(self.checks))
 
 
-def preflight(warehouse=None, start_date="", end_date="", sample_date="2023-11-01",
-              bootstrap_days: int | None = None, wait_seconds: float = 30.0,
-              gcp_access_token: str = "") -> PreflightReport:
-    """Run Gate 0 read-only; never raises for a failing check (see raise_if_failed)."""
-    from nbkit import parameters as spec
+def preflight(params=None, /, **values) -> PreflightReport:
+    """Run Gate 0 read-only; never raises for a failing check (see raise_if_failed).
 
-    checked = spec.validate("00_preflight", dict(
-        start_date=start_date, end_date=end_date, sample_date=sample_date,
-        bootstrap_days=bootstrap_days, wait_seconds=wait_seconds))
-    bootstrap_days, wait_seconds = checked["bootstrap_days"], checked["wait_seconds"]
-    start, end = date_range(start_date, end_date)
-    url = getattr(warehouse, "url", warehouse) or ""
+    ``params``: a PreflightParams, or the warehouse and the parameters as keywords.
+    """
+    p = PreflightParams.of(params, **values)
+    start, end = date_range(p.start_date, p.end_date)
+    url = p.warehouse
     began = time.monotonic()
     try:
-        with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
-                    access_token=secret("gcp_access_token", gcp_access_token)) as wh:
+        with open_for(p, params) as wh:
             wh.query("SELECT 1 AS ok")
-            report = _measure(wh, url, start, end, sample_date, bootstrap_days)
+            report = _measure(wh, url, start, end, p.sample_date, p.bootstrap_days)
     except NbkitError as err:
         report = PreflightReport(url, start, end, _one("warehouse reachable", "no", gates.FAIL,
                                                        str(err)))

@@ -17,30 +17,19 @@ import pandas as pd
 from nbkit import gaps
 from nbkit.backfill import execute, prepare
 from nbkit.calendar import SeasonCalendar
-from nbkit.executor import OnError, RunOptions
-from nbkit.nb import card, spec
-from nbkit.nb.common import (
-    current_command,
-    esc,
-    html_table,
-    notebook_path,
-    opened,
-    record,
-    run_command,
-    secret,
-)
+from nbkit import parameters as spec
+from nbkit.nb import card
+from nbkit.nb.common import current_command, esc, html_table, open_for, record, run_command, \
+    run_options, stop_if_cancelled, warehouse_of
 from nbkit.nb.tables import empty_as
 from nbkit.nb.views import PhaseResult, PlanPreview
+from nbkit.parameters.models import RecoveryParams
 from nbkit.params import parse_date, parse_season
 from nbkit.plan import PlanRequest, make_request
 from nbkit.processors import Registry
 from nbkit.processors import registry as default_registry
 from nbkit.status import DEFAULT_START, load_calendar
 from nbkit.calendar import END_OF_TIME, season_bounds
-from nbkit import settings
-
-PUBLIC = ("warehouse", "mode", "season", "start_date", "end_date", "dates", "processors",
-          "apply", "workers", "on_error", "bootstrap_days")
 
 
 def downstream(targets: dict[str, set[dt.date]], calendar: SeasonCalendar,
@@ -97,24 +86,11 @@ class Recovery:
 
     NOTEBOOK = "40_recovery"
 
-    def __init__(self, warehouse=None, mode: str = "retry_failed", season: str = "",
-                 start_date: str = "", end_date: str = "", dates: str = "",
-                 processors: str = "", apply: bool = False, workers: int = 2,
-                 on_error: str = "continue", bootstrap_days: int | None = None,
-                 wait_seconds: float = 30.0, gcp_access_token: str = "",
-                 progress: bool = True) -> None:
-        given = dict(warehouse=getattr(warehouse, "url", warehouse) or "", mode=mode,
-                     season=season, start_date=start_date, end_date=end_date, dates=dates,
-                     processors=processors, apply=apply, workers=workers, on_error=on_error,
-                     bootstrap_days=bootstrap_days, wait_seconds=wait_seconds)
-        self.params = spec.validate(self.NOTEBOOK, given)
-        wait_seconds = self.params.pop("wait_seconds")
-        self.warehouse, self.wait_seconds, self.progress = warehouse, wait_seconds, progress
-        self.token = secret("gcp_access_token", gcp_access_token)
-        defaults = {"mode": "retry_failed", "apply": False, "workers": 2,
-                    "on_error": "continue", "bootstrap_days": settings.current().bootstrap_days}
-        explicit = {k: v for k, v in self.params.items() if k in PUBLIC
-                    and v not in ("", None) and defaults.get(k) != v}
+    def __init__(self, params=None, /, *, progress: bool = True, **values) -> None:
+        """``params``: a RecoveryParams, or the warehouse and the parameters as keywords."""
+        self.params = RecoveryParams.of(params, **values)
+        self.warehouse, self.progress = warehouse_of(params, self.params), progress
+        explicit = self.params.explicit()
         self.command = current_command(run_command(self.NOTEBOOK, explicit))
         self.apply_command = run_command(self.NOTEBOOK, {**explicit, "apply": True})
         self.results: list[PhaseResult] = []
@@ -124,36 +100,33 @@ class Recovery:
         """The plan(s) a recovery would run, with each task's reason."""
         with self._open(read_only=True) as wh:
             requests = self._requests(wh)
-            if self.params["mode"] == "retry_failed" and requests:
+            if self.params.mode == "retry_failed" and requests:
                 combined = replace(requests[0], phases=tuple(default_registry.graph().stages))
-                plans = [prepare(wh, combined, self.params["bootstrap_days"]).plan]
+                plans = [prepare(wh, combined, self.params.bootstrap_days).plan]
             else:
-                plans = [prepare(wh, r, self.params["bootstrap_days"]).plan for r in requests]
-        titles = ["Retry plan (stage by stage)"] if self.params["mode"] == "retry_failed" \
+                plans = [prepare(wh, r, self.params.bootstrap_days).plan for r in requests]
+        titles = ["Retry plan (stage by stage)"] if self.params.mode == "retry_failed" \
             else [f"Re-run plan, Phase {r.phases[0]}" for r in requests]
-        return RecoveryPreview(self.params["mode"], self.targets_frame(),
+        return RecoveryPreview(self.params.mode, self.targets_frame(),
                                [PlanPreview(p, t) for p, t in zip(plans, titles)],
                                self.apply_command)
 
     def apply(self) -> Applied:
         """Run the recovery phase by phase (only if apply=True; otherwise say how)."""
-        if not self.params["apply"]:
+        if not self.params.apply:
             return Applied([PhaseResult(0, "preview only", note="nothing written; to apply "
                                         "run: " + self.apply_command)])
         with self._open(read_only=False) as wh:
             for request in self._requests(wh):
                 for phase in _phases_of(request):
                     prepared = prepare(wh, replace(request, phases=(phase,)),
-                                       self.params["bootstrap_days"])
+                                       self.params.bootstrap_days)
                     result = execute(wh, prepared, self._options())
                     card.note_phase(phase, result.outcomes,
                                     card.bytes_billed(wh, result.run_id))
                     record(ledger_run_id=result.run_id, ledger_status=result.status)
-                    _stop_if_cancelled(result)
-                    self.results.append(PhaseResult(
-                        phase, result.status, result.run_id, result.outcomes,
-                        result.summary().rename_axis(columns=None),
-                        result.alerts, result.seconds))
+                    stop_if_cancelled(result)
+                    self.results.append(PhaseResult.of(phase, result))
         return Applied(self.results)
 
     def after(self) -> pd.DataFrame:
@@ -178,10 +151,10 @@ class Recovery:
     def _requests(self, wh) -> list[PlanRequest]:
         first, last = self._scope()
         calendar = load_calendar(wh, DEFAULT_START, END_OF_TIME,
-                                 self.params["bootstrap_days"])
+                                 self.params.bootstrap_days)
         chosen = self._chosen(wh, calendar, first, last)
         self._targets = downstream(chosen, calendar)
-        if self.params["mode"] == "retry_failed":
+        if self.params.mode == "retry_failed":
             stages = tuple(default_registry.graph().stages)
             return [self._request(self._targets, stages, "")] if self._targets else []
         requests = []
@@ -194,8 +167,8 @@ class Recovery:
         return requests
 
     def _chosen(self, wh, calendar, first, last) -> dict[str, set[dt.date]]:
-        names = spec.split_list(self.params["processors"])
-        if self.params["mode"] == "retry_failed":
+        names = spec.split_list(self.params.processors)
+        if self.params.mode == "retry_failed":
             failures = gaps.failures_needing_attention(wh, first, last)
             out: dict[str, set[dt.date]] = {}
             for row in failures.itertuples():
@@ -205,8 +178,8 @@ class Recovery:
                     out.setdefault(name, set()).add(pd.Timestamp(row.data_date).date())
             return out
         days = [d for d in calendar.game_dates() if first <= d <= last]
-        if self.params["dates"]:
-            days = [parse_date(d) for d in spec.split_list(self.params["dates"])]
+        if self.params.dates:
+            days = [parse_date(d) for d in spec.split_list(self.params.dates)]
         procs = names or [p.NAME for p in default_registry.all()]
         return {p: set(days) for p in procs}
 
@@ -217,24 +190,19 @@ class Recovery:
 
     def _scope(self) -> tuple[dt.date, dt.date]:
         p = self.params
-        if p["start_date"] or p["end_date"]:
-            return (parse_date(p["start_date"]) if p["start_date"] else DEFAULT_START,
-                    parse_date(p["end_date"]) if p["end_date"] else END_OF_TIME)
-        if p["season"]:
-            year = parse_season(p["season"])
+        if p.start_date or p.end_date:
+            return (parse_date(p.start_date) if p.start_date else DEFAULT_START,
+                    parse_date(p.end_date) if p.end_date else END_OF_TIME)
+        if p.season:
+            year = parse_season(p.season)
             return season_bounds(year)
         return DEFAULT_START, END_OF_TIME
 
-    def _options(self) -> RunOptions:
-        public = {k: v for k, v in self.params.items() if k in PUBLIC}
-        return RunOptions(workers=self.params["workers"],
-                          on_error=OnError(self.params["on_error"]), command=self.command,
-                          parameters={"notebook": self.NOTEBOOK, **public},
-                          notebook_path=notebook_path(), progress=self.progress)
+    def _options(self):
+        return run_options(self.params, self.command, self.progress)
 
     def _open(self, read_only: bool):
-        return opened(self.warehouse, read_only=read_only, wait_seconds=self.wait_seconds,
-                      access_token=self.token)
+        return open_for(self.params, self.warehouse, read_only)
 
 
 def _phases_of(request: PlanRequest) -> list[int]:
@@ -249,11 +217,3 @@ def _name_of(run_history_name: str) -> str | None:
             return proc.NAME
     return None
 
-
-def _stop_if_cancelled(result) -> None:
-    """A cancelled run stops the notebook here (the next steps must not run)."""
-    if result.status == "cancelled":
-        from nbkit.cancel import RunCancelled
-
-        raise RunCancelled(f"Run {result.run_id} was cancelled: {result.alerts[-1]}",
-                           "rerun the same command to resume")

@@ -18,29 +18,15 @@ import pandas as pd
 
 from nbkit import gaps, gates
 from nbkit.backfill import execute, prepare
-from nbkit.executor import OnError, RunOptions
-from nbkit.nb import card, spec, stages
-from nbkit.nb.common import (
-    GateFailed,
-    current_command,
-    esc,
-    html_table,
-    notebook_path,
-    opened,
-    record,
-    run_command,
-    secret,
-    verdict_badge,
-)
+from nbkit import parameters as spec
+from nbkit.nb import card, stages
+from nbkit.nb.common import GateFailed, current_command, esc, html_table, open_for, record, \
+    run_command, run_options, stop_if_cancelled, verdict_badge, warehouse_of
 from nbkit.nb.views import GateResult, PhaseResult, PlanPreview
+from nbkit.parameters.models import SeasonParams
 from nbkit.params import parse_season, season_label
 from nbkit.processors import registry as default_registry
 from nbkit.schema.user import ensure_tables
-from nbkit import settings
-
-PUBLIC = ("warehouse", "season", "start_date", "end_date", "dates", "phases", "processors",
-          "include", "on_error", "workers", "dry_run", "override_gates",
-          "allow_incomplete_upstream", "bootstrap_days")
 
 
 class SeasonRun:
@@ -48,27 +34,15 @@ class SeasonRun:
 
     NOTEBOOK = "10_season"
 
-    def __init__(self, warehouse=None, season: str = "", start_date: str = "",
-                 end_date: str = "", dates: str = "", phases: str = "",
-                 processors: str = "", include: str = "", on_error: str = "continue",
-                 workers: int = 2, dry_run: bool = False, override_gates: str = "",
-                 allow_incomplete_upstream: bool = False, bootstrap_days: int | None = None,
-                 wait_seconds: float = 30.0, gcp_access_token: str = "",
-                 progress: bool = True, command: str | None = None) -> None:
-        given = dict(warehouse=getattr(warehouse, "url", warehouse) or "", season=season,
-                     start_date=start_date, end_date=end_date, dates=dates, phases=phases,
-                     processors=processors, include=include, on_error=on_error,
-                     workers=workers, dry_run=dry_run, override_gates=override_gates,
-                     allow_incomplete_upstream=allow_incomplete_upstream,
-                     bootstrap_days=bootstrap_days, wait_seconds=wait_seconds)
-        self.params = spec.validate(self.NOTEBOOK, given)
-        wait_seconds = self.params.pop("wait_seconds")
-        self.request = spec.season_request(season, start_date, end_date, dates, phases,
-                                           processors, include)
-        self.warehouse, self.wait_seconds, self.progress = warehouse, wait_seconds, progress
-        self.token = secret("gcp_access_token", gcp_access_token)
-        self.label = season_label(parse_season(season))
-        self.command = command or current_command(run_command(self.NOTEBOOK, self._explicit()))
+    def __init__(self, params=None, /, *, progress: bool = True, command: str | None = None,
+                 **values) -> None:
+        """``params``: a SeasonParams, or the warehouse and the parameters as keywords."""
+        self.params = p = SeasonParams.of(params, **values)
+        self.request = spec.season_request(p.season, p.start_date, p.end_date, p.dates,
+                                           p.phases, p.processors, p.include)
+        self.warehouse, self.progress = warehouse_of(params, p), progress
+        self.label = season_label(parse_season(p.season))
+        self.command = command or current_command(run_command(self.NOTEBOOK, p.explicit()))
         self.dates: list[dt.date] = []
         self.results: dict[int, PhaseResult] = {}
         self.gates: dict[int, GateResult] = {}
@@ -78,7 +52,7 @@ class SeasonRun:
     def describe(self) -> pd.DataFrame:
         """The resolved parameters and dates, as the run will use them."""
         preview = self.plan()
-        rows = [(k, v) for k, v in self.params.items() if k in PUBLIC]
+        rows = list(self.params.public().items())
         rows += [("game dates", f"{len(self.dates)} ({self.dates[0]}..{self.dates[-1]})"
                   if self.dates else "none"),
                  ("tasks to run", len(preview.plan.runnable())),
@@ -87,11 +61,11 @@ class SeasonRun:
 
     def plan(self) -> PlanPreview:
         """Dry run of every selected phase: each task with its run or skip reason."""
-        if not self.params["dry_run"]:
+        if not self.params.dry_run:
             with self._open(read_only=False) as wh:
                 ensure_tables(wh)  # the project's own tables, before any read-only look
         with self._open(read_only=True) as wh:
-            prepared = prepare(wh, self.request, self.params["bootstrap_days"])
+            prepared = prepare(wh, self.request, self.params.bootstrap_days)
         self.dates = prepared.plan.dates()
         return PlanPreview(prepared.plan, f"Plan for {self.label} (dry run: nothing written)")
 
@@ -100,39 +74,36 @@ class SeasonRun:
         """Run one phase's processors over the season's dates (resumable)."""
         if phase not in self.request.phases:
             return self._keep(PhaseResult(phase, "not selected", note=f"phase {phase} is not "
-                                          f"in phases={self.params['phases']}"))
+                                          f"in phases={self.params.phases}"))
         self._require_gate_before(phase)
         request = replace(self.request, phases=(phase,))
-        with self._open(read_only=self.params["dry_run"]) as wh:
-            prepared = prepare(wh, request, self.params["bootstrap_days"])
+        with self._open(read_only=self.params.dry_run) as wh:
+            prepared = prepare(wh, request, self.params.bootstrap_days)
             self.dates = self.dates or prepared.plan.dates()
             if on_plan:
                 on_plan(len(prepared.plan.runnable()))
-            if self.params["dry_run"]:
+            if self.params.dry_run:
                 return self._keep(PhaseResult(phase, "dry run", summary=prepared.plan.summary(),
                                               note="dry run: nothing written"))
             result = execute(wh, prepared, self._options(), on_outcome=on_outcome)
             card.note_phase(phase, result.outcomes, card.bytes_billed(wh, result.run_id))
         record(ledger_run_id=result.run_id, ledger_status=result.status)
-        _stop_if_cancelled(result)
-        return self._keep(PhaseResult(
-            phase, result.status, result.run_id, result.outcomes,
-            result.summary().rename_axis(columns=None),
-            result.alerts, result.seconds,
-            {} if result.ok else self.commands(), _note(result.status)))
+        stop_if_cancelled(result)
+        return self._keep(PhaseResult.of(phase, result, {} if result.ok else self.commands(),
+                                         _note(result.status)))
 
     def gate(self, number: int) -> GateResult:
         """Gate 1 (Phase 3 complete) or Gate 2 (Phase 4 complete) over the run's dates."""
         start, end = self._range()
         with self._open(read_only=True) as wh:
-            sc = gates.scope(wh, start, end, self.params["bootstrap_days"])
+            sc = gates.scope(wh, start, end, self.params.bootstrap_days)
             if number + 2 in stages.later_stages():
                 checks = gates.stage_gate(wh, sc, number + 2)
             else:
                 checks = {1: gates.gate1, 2: gates.gate2, 3: gates.gate3}[number](wh, sc)
-        overridden = str(number) in spec.split_list(self.params["override_gates"])
+        overridden = str(number) in spec.split_list(self.params.override_gates)
         result = GateResult(number, f"season {self.label} ({start}..{end})", checks,
-                            overridden=overridden, dry_run=self.params["dry_run"])
+                            overridden=overridden, dry_run=self.params.dry_run)
         if result.verdict == gates.FAIL:
             result.commands = self.commands(number)
         overriding = overridden and result.verdict == gates.FAIL
@@ -150,7 +121,7 @@ class SeasonRun:
         """Per table and date of the run: complete / partial / missing / expected-empty."""
         start, end = self._range()
         with self._open(read_only=True) as wh:
-            return gates.scope(wh, start, end, self.params["bootstrap_days"]).status
+            return gates.scope(wh, start, end, self.params.bootstrap_days).status
 
     def checkpoint(self) -> Checkpoint:
         """Where the season stands after the run: per table, runs, gates, duration."""
@@ -166,32 +137,27 @@ class SeasonRun:
 
     def commands(self, gate: int | None = None) -> dict:
         """The commands that recover what failed, and that continue the run."""
-        scope = {"season": self.label, "start_date": self.params["start_date"],
-                 "end_date": self.params["end_date"], "dates": self.params["dates"],
-                 "warehouse": self.params["warehouse"]}
+        scope = {"season": self.label, "start_date": self.params.start_date,
+                 "end_date": self.params.end_date, "dates": self.params.dates,
+                 "warehouse": self.params.warehouse}
         out = {"preview recovery": run_command("40_recovery", scope),
                "recover (retry failed tasks and their downstream)":
                    run_command("40_recovery", {**scope, "apply": True}),
                "continue (resumes; done tasks are skipped)": self.command}
         if gate:
             out[f"override Gate {gate} (logged)"] = run_command(
-                self.NOTEBOOK, {**self._explicit(), "override_gates": str(gate)})
+                self.NOTEBOOK, {**self.params.explicit(), "override_gates": str(gate)})
         return out
 
     # ------------------------------------------------------------------ helpers
-    def _options(self) -> RunOptions:
-        public = {k: v for k, v in self.params.items() if k in PUBLIC}
-        return RunOptions(workers=self.params["workers"],
-                          on_error=OnError(self.params["on_error"]),
-                          allow_incomplete_upstream=self.params["allow_incomplete_upstream"],
-                          command=self.command, parameters={"notebook": self.NOTEBOOK, **public},
-                          notebook_path=notebook_path(), progress=self.progress)
+    def _options(self):
+        return run_options(self.params, self.command, self.progress)
 
     def _require_gate_before(self, phase: int) -> None:
         before = default_registry.graph().stage_before(phase)
         number = stages.gate_number(before) if before is not None else None
         previous = self.gates.get(number) if number else None
-        if previous is not None and not previous.passed and not self.params["dry_run"]:
+        if previous is not None and not previous.passed and not self.params.dry_run:
             raise GateFailed(f"Phase {phase} refused: Gate {number} failed for {self.label}",
                              f"fix Phase {before} first, or pass override_gates={number} "
                              "(logged)", f"gate{number}", previous.commands)
@@ -208,16 +174,8 @@ class SeasonRun:
         self.results[result.phase] = result
         return result
 
-    def _explicit(self) -> dict:
-        defaults = {"phases": "", "on_error": "continue", "workers": 2, "dry_run": False,
-                    "allow_incomplete_upstream": False,
-                    "bootstrap_days": settings.current().bootstrap_days}
-        return {k: v for k, v in self.params.items()
-                if k in PUBLIC and v not in ("", None) and defaults.get(k) != v}
-
     def _open(self, read_only: bool):
-        return opened(self.warehouse, read_only=read_only, wait_seconds=self.wait_seconds,
-                      access_token=self.token)
+        return open_for(self.params, self.warehouse, read_only)
 
 
 class Checkpoint:
@@ -268,11 +226,3 @@ def _note(status: str) -> str:
             "partial": "some dates were written short or skipped: they are not success",
             "nothing to do": "every task was already done at this code version"}.get(status, "")
 
-
-def _stop_if_cancelled(result) -> None:
-    """A cancelled run stops the notebook here (the next steps must not run)."""
-    if result.status == "cancelled":
-        from nbkit.cancel import RunCancelled
-
-        raise RunCancelled(f"Run {result.run_id} was cancelled: {result.alerts[-1]}",
-                           "rerun the same command to resume")

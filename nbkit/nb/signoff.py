@@ -14,17 +14,9 @@ import pandas as pd
 
 from nbkit import gates
 from nbkit.nb import card
-from nbkit.nb.common import (
-    GateFailed,
-    esc,
-    html_table,
-    opened,
-    record,
-    run_command,
-    secret,
-    verdict_badge,
-)
-from nbkit.parameters import date_range
+from nbkit.nb.common import GateFailed, esc, html_table, read_only_scope, record, run_command, \
+    verdict_badge
+from nbkit.parameters.models import ValidationParams
 from nbkit.status import DEFAULT_START
 from nbkit.calendar import END_OF_TIME
 
@@ -100,24 +92,15 @@ class SignOff:
                 f"<p>{badges}</p>" + html_table(self.table()))
 
 
-def validation(warehouse=None, start_date: str = "", end_date: str = "",
-               bootstrap_days: int | None = None, wait_seconds: float = 30.0,
-               gcp_access_token: str = "") -> SignOff:
-    """Run Gates 0-3 read-only over the range (default: the whole schedule)."""
-    from nbkit import parameters as spec
+def validation(params=None, /, **values) -> SignOff:
+    """Run Gates 0-3 read-only over the range (default: the whole schedule).
 
-    checked = spec.validate("30_validation", dict(
-        start_date=start_date, end_date=end_date, bootstrap_days=bootstrap_days,
-        wait_seconds=wait_seconds))
-    bootstrap_days, wait_seconds = checked["bootstrap_days"], checked["wait_seconds"]
-    start, end = date_range(start_date, end_date)
-    first, last = start or DEFAULT_START, end or END_OF_TIME
-    with opened(warehouse, read_only=True, wait_seconds=wait_seconds,
-                access_token=secret("gcp_access_token", gcp_access_token)) as wh:
-        from nbkit.drift import require_schema
-
-        require_schema(wh)  # a dropped table or column is named, not a catalog error
-        sc = gates.scope(wh, first, last, bootstrap_days)
+    ``params``: a ValidationParams, or the warehouse and the parameters as keywords.
+    """
+    p = ValidationParams.of(params, **values)
+    with read_only_scope(p, params) as (wh, start, end):
+        first, last = start or DEFAULT_START, end or END_OF_TIME
+        sc = gates.scope(wh, first, last, p.bootstrap_days)
         dates = sc.calendar.game_dates()
         if dates:
             first, last = dates[0], dates[-1]
@@ -129,7 +112,7 @@ def validation(warehouse=None, start_date: str = "", end_date: str = "",
         spot = wh.query(SPOT_SQL, {"dates": _spot_dates(with_rows)}) if with_rows \
             else pd.DataFrame()
     result = SignOff(first, last, checks, sc.status, daily_quality(sc.status, pgs), spot,
-                     getattr(warehouse, "url", warehouse) or "")
+                     p.warehouse)
     record(gates=result.verdicts)
     card.note_coverage(sc.status)
     card.note(failing_checks=int((checks["verdict"] == gates.FAIL).sum()),

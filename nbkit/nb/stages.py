@@ -51,6 +51,6 @@ def run_later(season_run) -> LaterStages:
         out.steps.append(result)
         gate = season_run.gate(gate_number(stage))
         out.steps.append(gate)
-        if not gate.passed and not season_run.params["dry_run"]:
+        if not gate.passed and not season_run.params.dry_run:
             break
     return out

@@ -17,8 +17,9 @@ import ipywidgets as W
 from IPython.display import clear_output, display
 
 from nbkit.errors import NbkitError
-from nbkit.nb.common import esc, opened, run_command, secret
+from nbkit.nb.common import esc, open_for, run_command, warehouse_of
 from nbkit.nb.season import SeasonRun
+from nbkit.parameters.models import InteractiveParams, SeasonParams
 from nbkit.viz import heatmap, show
 
 STEPS = ("preview", "phase3", "gate1", "phase4", "gate2")
@@ -29,25 +30,16 @@ LABELS = {"preview": "1. Preview plan", "phase3": "2. Run Phase 3", "gate1": "3.
 class Stepper:
     """Widgets over SeasonRun. ``widget`` is the VBox; ``buttons[step]`` the steps."""
 
-    def __init__(self, warehouse=None, season: str = "", start_date: str = "",
-                 end_date: str = "", workers: int = 2, bootstrap_days: int | None = None,
-                 wait_seconds: float = 10.0, gcp_access_token: str = "") -> None:
-        from nbkit import parameters as spec
-
-        checked = spec.validate("50_interactive", dict(
-            season=season, start_date=start_date, end_date=end_date, workers=workers,
-            bootstrap_days=bootstrap_days, wait_seconds=wait_seconds))
-        workers, bootstrap_days = checked["workers"], checked["bootstrap_days"]
-        wait_seconds = checked["wait_seconds"]
-        self.warehouse, self.workers, self.bootstrap_days = warehouse, workers, bootstrap_days
-        self.wait_seconds = wait_seconds
-        self.token = secret("gcp_access_token", gcp_access_token)
+    def __init__(self, params=None, /, **values) -> None:
+        """``params``: an InteractiveParams, or the warehouse and the parameters as keywords."""
+        self.params = p = InteractiveParams.of(params, **values)
+        self.warehouse = warehouse_of(params, p)
         labels = self._seasons()
-        self.season = W.Dropdown(options=labels, value=season if season in labels else
+        self.season = W.Dropdown(options=labels, value=p.season if p.season in labels else
                                  (labels[-1] if labels else None), description="Season")
-        self.start_date = W.Text(value=start_date, description="From",
+        self.start_date = W.Text(value=p.start_date, description="From",
                                  placeholder="YYYY-MM-DD (optional)")
-        self.end_date = W.Text(value=end_date, description="To",
+        self.end_date = W.Text(value=p.end_date, description="To",
                                placeholder="YYYY-MM-DD (optional)")
         self.override = W.Checkbox(value=False, description="Override a failed Gate 1 (logged)",
                                    indent=False)
@@ -135,16 +127,15 @@ class Stepper:
         self.status.value = esc(f"{outcome.processor} {outcome.data_date}: {outcome.status}")
 
     def _season_run(self) -> SeasonRun:
-        overrides = "1" if self.override.value else ""
-        return SeasonRun(
-            self.warehouse, season=self.season.value or "", start_date=self.start_date.value,
-            end_date=self.end_date.value if self.start_date.value else "",
-            workers=self.workers, override_gates=overrides,
-            bootstrap_days=self.bootstrap_days, wait_seconds=self.wait_seconds,
-            gcp_access_token=self.token, progress=False,
-            command=run_command("10_season", {"season": self.season.value,
-                                              "start_date": self.start_date.value,
-                                              "end_date": self.end_date.value}))
+        given = {k: v for k, v in self.params.model_dump().items()
+                 if k in SeasonParams.model_fields and k != "warehouse"}
+        given.update(season=self.season.value or "", start_date=self.start_date.value,
+                     end_date=self.end_date.value if self.start_date.value else "",
+                     override_gates="1" if self.override.value else "")
+        command = run_command("10_season", {"season": self.season.value,
+                                            "start_date": self.start_date.value,
+                                            "end_date": self.end_date.value})
+        return SeasonRun(self.warehouse, progress=False, command=command, **given)
 
     def _refresh_heatmap(self) -> None:
         self.figure = heatmap(self.run.status_frame(), f"Season {self.run.label}")
@@ -205,8 +196,7 @@ class Stepper:
     def _seasons(self) -> list[str]:
         from nbkit.status import load_calendar
 
-        with opened(self.warehouse, read_only=True, wait_seconds=self.wait_seconds,
-                    access_token=self.token) as wh:
+        with open_for(self.params, self.warehouse) as wh:
             calendar = load_calendar(wh)
         return [calendar.label(s) for s in calendar.seasons]
 

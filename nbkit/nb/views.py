@@ -52,6 +52,13 @@ class PhaseResult:
     commands: dict = field(default_factory=dict)
     note: str = ""
 
+    @classmethod
+    def of(cls, phase: int, result, commands: dict | None = None, note: str = "") -> PhaseResult:
+        """The view of an executor RunResult for one phase."""
+        return cls(phase, result.status, result.run_id, result.outcomes,
+                   result.summary().rename_axis(columns=None), result.alerts, result.seconds,
+                   dict(commands or {}), note)
+
     @property
     def ok(self) -> bool:
         return self.status in ("success", "nothing to do", "dry run", "not selected")

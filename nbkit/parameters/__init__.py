@@ -1,14 +1,15 @@
-"""Notebook parameters: one validator per parameter name, checks across parameters.
+"""Notebook parameters: one rule per parameter name, and the checks across parameters.
 
-Pure (no warehouse, no kernel): the runner validates every parameter before a
-kernel starts, and the notebook steps call the same functions, so a bad value
-fails the same way in both places, with a message that names the fix.
+Pure (no warehouse, no kernel). The typed model of each notebook (``nbkit.parameters.models``)
+checks its values by these rules, so the runner (before a kernel starts), the CLI and the
+notebook steps refuse a bad value the same way, with a message that names the fix.
 Dates travel as ISO strings; empty strings mean "not set".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from typing import Callable
 
 from nbkit.calendar import bootstrap_days_or_default, season_of_date
@@ -25,6 +26,8 @@ BOOLS = ("dry_run", "apply", "strict", "autorun", "allow_incomplete_upstream")
 INTS = {"workers": (1, 32), "bootstrap_days": (0, 60), "chunk_size": (0, 366),
         "retries": (0, 10)}
 FLOATS = {"wait_seconds": (0.0, 3600.0)}
+# Checked against the processor catalogue, which is known once the project file is loaded.
+CATALOGUE = ("phases", "processors")
 
 
 def known(name: str) -> bool:
@@ -64,12 +67,15 @@ def number(name: str, value, flag: str | None = None):
     return _number(name, value, kind, low, high, flag)
 
 
-def validate(notebook: str, params: dict) -> dict:
+def validate(notebook: str, params: dict, checks: tuple[Callable[[dict], None], ...] = ()
+             ) -> dict:
     """Validate every parameter of a notebook run; report every problem at once.
 
     Args:
-        notebook: the notebook stem (``10_season``) or short name.
+        notebook: the notebook stem (``10_season``), named in the error.
         params: name -> value (strings from a CLI are converted).
+        checks: the notebook's checks across parameters (after each value passed its rule);
+            the start/end order check always runs.
 
     Returns:
         The normalized parameters.
@@ -85,10 +91,18 @@ def validate(notebook: str, params: dict) -> dict:
         except NbkitError as err:
             problems.append(str(err))
     if not problems:
-        problems += _cross_checks(notebook, out)
+        problems += _failed(checks + (range_check,), out)
     if problems:
         raise ParamsError.collected(f"the parameters of {notebook}", problems)
     return out
+
+
+def no_such_parameter(notebook: str, name: str, names: list[str]) -> tuple[str, str]:
+    """(problem, fix) for a parameter the notebook does not have, with a did-you-mean."""
+    close = difflib.get_close_matches(name, names, n=1)
+    return (f"{notebook} has no parameter {name!r}",
+            (f"did you mean {close[0]}? " if close else "") +
+            f"its parameters are: {', '.join(names)}")
 
 
 def season_request(season, start_date="", end_date="", dates="", phases="",
@@ -227,9 +241,9 @@ def _as_number(value, kind):
     return None if number != number else number  # NaN compares unequal to itself
 
 
-def _cross_checks(notebook: str, p: dict) -> list[str]:
+def _failed(checks, p: dict) -> list[str]:
     problems = []
-    for check in _CROSS.get(_stem(notebook), ()) + (_range_check,):
+    for check in checks:
         try:
             check(p)
         except NbkitError as err:
@@ -237,29 +251,31 @@ def _cross_checks(notebook: str, p: dict) -> list[str]:
     return problems
 
 
-def _range_check(p: dict) -> None:
+def range_check(p: dict) -> None:
+    """start_date is not after end_date."""
     date_range(p.get("start_date", ""), p.get("end_date", ""))
 
 
-def _season_check(p: dict) -> None:
+def season_check(p: dict) -> None:
+    """The dates chosen lie in the season, and the request they make is valid."""
     season_request(p.get("season", ""), p.get("start_date", ""), p.get("end_date", ""),
                    p.get("dates", ""), p.get("phases", ""), p.get("processors", ""),
                    p.get("include", ""))
 
 
-def _recovery_check(p: dict) -> None:
+def season_check_if_given(p: dict) -> None:
+    if p.get("season"):
+        season_check(p)
+
+
+def recovery_check(p: dict) -> None:
+    """rerun_dates names its dates; a season scope holds the dates chosen."""
     if p.get("mode", "retry_failed") == "rerun_dates" and not (
             p.get("dates") or (p.get("start_date") and p.get("end_date"))):
         raise ParamsError("mode rerun_dates needs the dates to re-run",
                           "give -p dates 2023-11-01,2023-11-02 (or start_date and end_date)")
     if p.get("season") and (p.get("dates") or p.get("start_date")):
-        _season_check({**p, "phases": "3,4"})
-
-
-def _stem(notebook: str) -> str:
-    name = str(notebook).rsplit("/", 1)[-1].removesuffix(".ipynb")
-    return {"season": "10_season", "recover": "40_recovery",
-            "interactive": "50_interactive"}.get(name, name)
+        season_check({**p, "phases": "3,4"})
 
 
 _VALIDATORS: dict[str, Callable] = {
@@ -268,10 +284,3 @@ _VALIDATORS: dict[str, Callable] = {
     "dates": lambda v: ",".join(_dates(v)), "phases": _phases, "processors": _processors,
     "include": _include, "override_gates": _gates, "gcp_access_token": _text,
 }
-def _season_if_given(p: dict) -> None:
-    if p.get("season"):
-        _season_check(p)
-
-
-_CROSS = {"10_season": (_season_check,), "40_recovery": (_recovery_check,),
-          "50_interactive": (_season_if_given,)}
