@@ -7,7 +7,6 @@ before a kernel starts).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -21,37 +20,16 @@ from nbkit.errors import NbkitError, ParamsError, SchemaError
 from nbkit.plan import make_request
 from nbkit.warehouse import open_warehouse
 
-from tests.engine.toys import schedule
+from tests.reliability.helpers import digest, make_toy, row_counts
 
 pytestmark = pytest.mark.reliability
 
 INJECTIONS = ["2023-24'; DROP TABLE x; --", "`nba_raw.x`", "1; DELETE FROM nba_raw.nbac_schedule"]
 REQUEST_FIELDS = ["season", "start_date", "end_date", "dates", "phases", "processors", "include"]
-TABLES = ["nba_raw.nbac_schedule", "nba_reference.nbkit_runs",
-          "nba_reference.processor_run_history", "nba_reference.nbkit_writer_leases",
-          "nba_analytics.team_offense_game_summary"]
-
-
 @pytest.fixture(scope="module")
 def toy_wh(tmp_path_factory) -> Path:
     """A small warehouse: the toy schedule (2023-10-24 .. 2023-11-13), schema created."""
-    path = tmp_path_factory.mktemp("badinputs") / "wh.duckdb"
-    with open_warehouse(str(path)) as wh:
-        wh.init_schema()
-        wh.write_frame("nba_raw.nbac_schedule", schedule())
-    return path
-
-
-def row_counts(path: Path) -> dict:
-    with open_warehouse(str(path), read_only=True) as wh:
-        return {t: int(wh.query(f"SELECT COUNT(*) AS n FROM `nba-props-platform.{t}` "
-                                 + ("WHERE game_date IS NOT NULL OR game_date IS NULL"
-                                    if "nba_raw" in t or "nba_analytics" in t else ""))["n"][0])
-                for t in TABLES}
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return make_toy(tmp_path_factory.mktemp("badinputs") / "wh.duckdb")
 
 
 def assert_fix(err: BaseException, *words: str) -> None:
