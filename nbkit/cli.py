@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import logging
 import os
@@ -13,6 +14,7 @@ from typing import Callable, NamedTuple
 
 from nbkit import ops_commands, settings
 from nbkit.errors import NbkitError
+from nbkit.parameters import CHOICES, models
 from nbkit.params import parse_date, parse_seed
 from nbkit.calendar import END_OF_TIME
 
@@ -65,6 +67,46 @@ def _number_arg(name: str):
         except NbkitError as err:
             raise argparse.ArgumentTypeError(str(err)) from None
     return convert
+
+
+def _param_arg(name: str):
+    """An argparse type checked by the rule of the notebook parameter ``name`` (a rule that
+    needs the processor catalogue runs later, in the model, once the project is loaded)."""
+    from nbkit import parameters as rules
+
+    def convert(value: str):
+        if name in rules.CATALOGUE:
+            return value
+        try:
+            return rules.coerce(name, value)
+        except NbkitError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    return convert
+
+
+def _model_flag(parser, model: type[models.NotebookParams], name: str, *flags: str,
+                **kwargs) -> None:
+    """The flag of one notebook parameter, its help taken from the model."""
+    kwargs.setdefault("help", model.model_fields[name].description)
+    parser.add_argument(*(flags or ("--" + name.replace("_", "-"),)), dest=name, **kwargs)
+
+
+def _model_options(parser: argparse.ArgumentParser, model: type[models.NotebookParams],
+                   skip: tuple[str, ...] = ()) -> None:
+    """A flag per parameter of the notebook's model; each is also ``-p NAME VALUE``."""
+    group = parser.add_argument_group(f"parameters of {model.NOTEBOOK} "
+                                      "(each also as -p NAME VALUE)")
+    for name in model.names():
+        if name == "warehouse" or models.is_secret(name) or name in skip:
+            continue  # --warehouse is a common option; a secret goes with -p only
+        field = model.model_fields[name]
+        shown = "" if field.default in ("", None) else f" (notebook default: {field.default})"
+        if field.annotation is bool:
+            _model_flag(group, model, name, action=argparse.BooleanOptionalAction, default=None,
+                        help=field.description + shown)
+        else:
+            _model_flag(group, model, name, type=_param_arg(name), default=None,
+                        metavar=name.upper(), help=field.description + shown)
 
 
 def _seed_arg(value: str) -> int:
@@ -135,23 +177,22 @@ def _production_options() -> argparse.ArgumentParser:
 
 def _selection_options() -> argparse.ArgumentParser:
     selection = _Parser(add_help=False)
-    selection.add_argument("--season", help="season label, e.g. 2023-24")
-    selection.add_argument("--start-date", dest="start_date", help="first date (inclusive)")
-    selection.add_argument("--end-date", dest="end_date", help="last date (inclusive)")
-    selection.add_argument("--dates", help="explicit dates, comma-separated")
-    selection.add_argument("--phase", dest="phases", help="3, 4 or 3,4 (default both)")
-    selection.add_argument("--processors", help="comma-separated processor names")
-    selection.add_argument("--include", help="missing,partial,failed,stale (default) or all")
-    selection.add_argument("--bootstrap-days", type=_number_arg("bootstrap_days"), default=None,
-                           help="days from opening night without Phase 4 output (default: "
-                                "$NBKIT_BOOTSTRAP_DAYS, the project file, else 7)")
+    for name in ("season", "start_date", "end_date", "dates"):
+        _model_flag(selection, models.SeasonParams, name)
+    _model_flag(selection, models.SeasonParams, "phases", "--phase")
+    for name in ("processors", "include"):
+        _model_flag(selection, models.SeasonParams, name)
+    _model_flag(selection, models.SeasonParams, "bootstrap_days",
+                type=_number_arg("bootstrap_days"), default=None)
     return selection
 
 
 def _notebook_options() -> argparse.ArgumentParser:
     notebook = _Parser(add_help=False)
     notebook.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
-                          metavar=("NAME", "VALUE"), help="notebook parameter (repeatable)")
+                          metavar=("NAME", "VALUE"),
+                          help="notebook parameter (repeatable); each command lists its "
+                               "notebook's parameters below")
     notebook.add_argument("--reports", default=None, help="reports folder (default: "
                           "$NBKIT_REPORTS_DIR, the project file, else reports)")
     notebook.add_argument("--self-contained", action="store_true", dest="self_contained",
@@ -466,20 +507,20 @@ def _cmd_plan(args) -> int:
 def _add_backfill(add, parents: _Parents) -> None:
     run = add(parents=[parents.common, parents.selection],
               help="run the backfill (resumable: rerun the same command)")
-    run.add_argument("--workers", type=_number_arg("workers"), default=None,
-                     help="processors run at once (default: $NBKIT_WORKERS, the project "
-                          "file, else 2)")
+    _model_flag(run, models.SeasonParams, "workers", type=_number_arg("workers"), default=None,
+                help="processors run side by side within a phase (default: $NBKIT_WORKERS, "
+                     "the project file, else 2)")
     run.add_argument("--chunk-size", type=_number_arg("chunk_size"), default=0,
                      help="dates per statement (default 0: a season per statement)")
-    run.add_argument("--on-error", choices=["continue", "stop"], default="continue")
+    _model_flag(run, models.SeasonParams, "on_error", choices=CHOICES["on_error"],
+                default="continue")
     run.add_argument("--retries", type=_number_arg("retries"), default=None,
                      help="extra attempts after a transient error (default: [retries] "
                           "attempts - 1 of the project file, else 2)")
     run.add_argument("--max-runtime", dest="max_runtime", default=None, metavar="DURATION",
                      help="stop at the next chunk boundary after this long (90s, 15m, 2h); "
                           "exit code cancelled, rerun to resume")
-    run.add_argument("--allow-incomplete-upstream", action="store_true",
-                     help="override: run Phase 4 on incomplete Phase 3 (logged)")
+    _model_flag(run, models.SeasonParams, "allow_incomplete_upstream", action="store_true")
     run.add_argument("--take-over-stale-lease", action="store_true")
     run.add_argument("--no-progress", action="store_true")
     run.add_argument("--max-bytes-billed", default=None,
@@ -549,13 +590,12 @@ def _cmd_backfill(args) -> int:
 
 
 def _run_nb(args, notebook: str, **fixed) -> int:
-    from nbkit.runbook import run_notebook
+    from nbkit.runbook import NOTEBOOKS, run_notebook
 
-    params = dict(args.parameter)
-    for key in ("start_date", "end_date"):
-        if getattr(args, key, None):
-            params.setdefault(key, getattr(args, key).isoformat())
-    params.update(fixed)
+    model = models.model_for(NOTEBOOKS.get(notebook, notebook))
+    flags = {n: getattr(args, n) for n in (model.names() if model else ())
+             if getattr(args, n, None) is not None}
+    params = {**flags, **dict(args.parameter), **fixed}
     print(f"Running {notebook} with papermill ...", flush=True)
     reports = settings.current().reports_dir
     report = run_notebook(notebook, params, reports_dir=reports, warehouse=args.warehouse,
@@ -609,7 +649,8 @@ def _cmd_run(args) -> int:
 
 
 def _add_preflight(add, parents: _Parents) -> None:
-    add(parents=[parents.common, parents.notebook], help="run 00_preflight (Gate 0)")
+    preflight = add(parents=[parents.common, parents.notebook], help="run 00_preflight (Gate 0)")
+    _model_options(preflight, models.PreflightParams)
 
 
 def _cmd_preflight(args) -> int:
@@ -619,7 +660,8 @@ def _cmd_preflight(args) -> int:
 def _add_season(add, parents: _Parents) -> None:
     season_nb = add(parents=[parents.common, parents.notebook],
                     help="run 10_season for one season (plan, phases, gates)")
-    season_nb.add_argument("season", help="e.g. 2021-22")
+    season_nb.add_argument("season", help=models.SeasonParams.model_fields["season"].description)
+    _model_options(season_nb, models.SeasonParams, skip=("season",))
 
 
 def _cmd_season(args) -> int:
@@ -630,8 +672,9 @@ def _cmd_season(args) -> int:
 
 
 def _add_recover(add, parents: _Parents) -> None:
-    add(parents=[parents.common, parents.notebook],
-        help="run 40_recovery (preview; -p apply True to apply)")
+    recover = add(parents=[parents.common, parents.notebook],
+                  help="run 40_recovery (preview; --apply to apply)")
+    _model_options(recover, models.RecoveryParams)
 
 
 def _cmd_recover(args) -> int:
@@ -641,7 +684,7 @@ def _cmd_recover(args) -> int:
 def _add_gaps(add, parents: _Parents) -> None:
     gaps_cmd = add(parents=[parents.common, parents.notebook],
                    help="run 20_gap_analysis (or --text for a terminal table)")
-    _date_range_options(gaps_cmd)
+    _model_options(gaps_cmd, models.GapAnalysisParams)
     gaps_cmd.add_argument("--text", action="store_true", help="print tables, no notebook")
 
 
@@ -649,15 +692,9 @@ def _cmd_gaps(args) -> int:
     if not args.text:
         return _run_nb(args, "gaps")
     from nbkit import gaps
-    from nbkit.scope import checked_range, require_games
-    from nbkit.status import DEFAULT_START, load_calendar
+    from nbkit.status import load_calendar
 
-    start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
-    with _open(args, read_only=True) as wh:
-        require_games(wh, start, end)
-        from nbkit.drift import require_schema
-
-        require_schema(wh)
+    with _text_scope(args) as (wh, start, end):
         cal = load_calendar(wh, start, end or END_OF_TIME)
         states = gaps.task_states(wh, cal.game_dates(), bootstrap_days=cal.bootstrap_days)
     status = gaps.table_status(states, cal)
@@ -670,28 +707,34 @@ def _cmd_gaps(args) -> int:
     return 0
 
 
-def _add_validate(add, parents: _Parents) -> None:
-    validate = add(parents=[parents.common, parents.notebook],
-                   help="run 30_validation, gates 0-3 (or --text)")
-    _date_range_options(validate)
-    validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
-
-
-def _cmd_validate(args) -> int:
-    import datetime as dt
-
-    if not args.text:
-        return _run_nb(args, "validate")
-    from nbkit import gates
+@contextlib.contextmanager
+def _text_scope(args):
+    """(warehouse, start, end) of a --text report: the range checked, the warehouse open
+    read-only, holding final games in the range and the production schema."""
+    from nbkit.drift import require_schema
     from nbkit.scope import checked_range, require_games
     from nbkit.status import DEFAULT_START
 
     start, end = checked_range(args.start_date or DEFAULT_START, args.end_date)
     with _open(args, read_only=True) as wh:
         require_games(wh, start, end)
-        from nbkit.drift import require_schema
-
         require_schema(wh)
+        yield wh, start, end
+
+
+def _add_validate(add, parents: _Parents) -> None:
+    validate = add(parents=[parents.common, parents.notebook],
+                   help="run 30_validation, gates 0-3 (or --text)")
+    _model_options(validate, models.ValidationParams)
+    validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
+
+
+def _cmd_validate(args) -> int:
+    if not args.text:
+        return _run_nb(args, "validate")
+    from nbkit import gates
+
+    with _text_scope(args) as (wh, start, end):
         checks = gates.all_gates(wh, start, end or END_OF_TIME)
     print(checks.assign(detail=checks["detail"].str.slice(0, 70)).to_string(index=False))
     overall = {g: gates.verdict(c) for g, c in checks.groupby("gate")}
