@@ -97,7 +97,7 @@ def preflight(params=None, /, **values) -> PreflightReport:
     try:
         with open_for(p, params) as wh:
             wh.query("SELECT 1 AS ok")
-            report = _measure(wh, url, start, end, p.sample_date, p.bootstrap_days)
+            report = _measure(wh, p, start, end)
     except NbkitError as err:
         report = PreflightReport(url, start, end, _one("warehouse reachable", "no", gates.FAIL,
                                                        str(err)))
@@ -113,15 +113,16 @@ def preflight(params=None, /, **values) -> PreflightReport:
     return report
 
 
-def _measure(wh, url, start, end, sample_date, bootstrap_days) -> PreflightReport:
+def _measure(wh, p: PreflightParams, start, end) -> PreflightReport:
     from nbkit.status import coverage, load_calendar
 
+    url, bootstrap_days = p.warehouse, p.bootstrap_days
     first = start or DEFAULT_START
     last = end or END_OF_TIME
     checks = gates.gate0(wh, first, last)
     calendar = load_calendar(wh, first, last, bootstrap_days)
     cov = coverage(wh, first, end, bootstrap_days)
-    plan_check, plan = _sample_plan(wh, sample_date, bootstrap_days)
+    plan_check, plan = _sample_plan(wh, p.sample_date, bootstrap_days)
     checks = pd.concat([checks, plan_check], ignore_index=True)
     return PreflightReport(url, start, end, checks, phase2_table(cov), processors_table(),
                            plan, _leases(wh), seasons_table(calendar),
