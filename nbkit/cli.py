@@ -648,9 +648,19 @@ def _cmd_run(args) -> int:
     return _run_nb(args, args.notebook)
 
 
+def _add_notebook(add, parents: _Parents, model: type[models.NotebookParams], help: str,
+                  text: str = "", skip: tuple[str, ...] = ()) -> argparse.ArgumentParser:
+    """A command that runs a notebook, with a flag per parameter of its model; with
+    ``text``, ``--text`` prints the tables in the terminal instead."""
+    parser = add(parents=[parents.common, parents.notebook], help=help)
+    _model_options(parser, model, skip)
+    if text:
+        parser.add_argument("--text", action="store_true", help=text)
+    return parser
+
+
 def _add_preflight(add, parents: _Parents) -> None:
-    preflight = add(parents=[parents.common, parents.notebook], help="run 00_preflight (Gate 0)")
-    _model_options(preflight, models.PreflightParams)
+    _add_notebook(add, parents, models.PreflightParams, "run 00_preflight (Gate 0)")
 
 
 def _cmd_preflight(args) -> int:
@@ -658,10 +668,10 @@ def _cmd_preflight(args) -> int:
 
 
 def _add_season(add, parents: _Parents) -> None:
-    season_nb = add(parents=[parents.common, parents.notebook],
-                    help="run 10_season for one season (plan, phases, gates)")
+    season_nb = _add_notebook(add, parents, models.SeasonParams,
+                              "run 10_season for one season (plan, phases, gates)",
+                              skip=("season",))
     season_nb.add_argument("season", help=models.SeasonParams.model_fields["season"].description)
-    _model_options(season_nb, models.SeasonParams, skip=("season",))
 
 
 def _cmd_season(args) -> int:
@@ -672,9 +682,8 @@ def _cmd_season(args) -> int:
 
 
 def _add_recover(add, parents: _Parents) -> None:
-    recover = add(parents=[parents.common, parents.notebook],
-                  help="run 40_recovery (preview; --apply to apply)")
-    _model_options(recover, models.RecoveryParams)
+    _add_notebook(add, parents, models.RecoveryParams,
+                  "run 40_recovery (preview; --apply to apply)")
 
 
 def _cmd_recover(args) -> int:
@@ -682,15 +691,19 @@ def _cmd_recover(args) -> int:
 
 
 def _add_gaps(add, parents: _Parents) -> None:
-    gaps_cmd = add(parents=[parents.common, parents.notebook],
-                   help="run 20_gap_analysis (or --text for a terminal table)")
-    _model_options(gaps_cmd, models.GapAnalysisParams)
-    gaps_cmd.add_argument("--text", action="store_true", help="print tables, no notebook")
+    _add_notebook(add, parents, models.GapAnalysisParams,
+                  "run 20_gap_analysis (or --text for a terminal table)",
+                  text="print tables, no notebook")
 
 
-def _cmd_gaps(args) -> int:
-    if not args.text:
-        return _run_nb(args, "gaps")
+def _notebook_or_text(notebook: str, text: Callable[[argparse.Namespace], int]):
+    """The handler of a notebook command that prints its tables instead with --text."""
+    def handler(args) -> int:
+        return text(args) if args.text else _run_nb(args, notebook)
+    return handler
+
+
+def _gaps_text(args) -> int:
     from nbkit import gaps
     from nbkit.status import load_calendar
 
@@ -723,15 +736,12 @@ def _text_scope(args):
 
 
 def _add_validate(add, parents: _Parents) -> None:
-    validate = add(parents=[parents.common, parents.notebook],
-                   help="run 30_validation, gates 0-3 (or --text)")
-    _model_options(validate, models.ValidationParams)
-    validate.add_argument("--text", action="store_true", help="print the checks, no notebook")
+    _add_notebook(add, parents, models.ValidationParams,
+                  "run 30_validation, gates 0-3 (or --text)",
+                  text="print the checks, no notebook")
 
 
-def _cmd_validate(args) -> int:
-    if not args.text:
-        return _run_nb(args, "validate")
+def _validate_text(args) -> int:
     from nbkit import gates
 
     with _text_scope(args) as (wh, start, end):
@@ -806,8 +816,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("preflight", _add_preflight, _cmd_preflight),
     Command("season", _add_season, _cmd_season),
     Command("recover", _add_recover, _cmd_recover),
-    Command("gaps", _add_gaps, _cmd_gaps),
-    Command("validate", _add_validate, _cmd_validate),
+    Command("gaps", _add_gaps, _notebook_or_text("gaps", _gaps_text)),
+    Command("validate", _add_validate, _notebook_or_text("validate", _validate_text)),
     Command("leases", ops_commands.add_leases, ops_commands.cmd_leases),
     Command("parity", _add_parity, _cmd_parity),
     Command("signoff", _add_signoff, _cmd_signoff),
