@@ -182,6 +182,7 @@ class _Runner:
             attempts=None if options.retries is None else options.retries + 1,
             initial_seconds=options.backoff_seconds)
         self.attempt_of = threading.local()
+        self.versions: dict[str, str] = {}
         self.lineage = _lineage(warehouse, self.run_id)  # bad [lineage] settings: refused now
 
     def run(self, started: float) -> RunResult:
@@ -233,7 +234,7 @@ class _Runner:
         for old in self.ledger.taken_over:
             self.alerts.append(f"LEASE TAKEN OVER from run {old['run_id']} (pid {old['pid']} on "
                                f"{old['host']}): its holder was dead or its heartbeat expired")
-        versions = {p.NAME: p.code_version() for p in procs}
+        versions = {p.NAME: self._version(p) for p in procs}
         run_started = self.ledger.start_run(
             self.run_id, self.opt.command, self.opt.parameters, versions,
             notebook_path=self.opt.notebook_path, dates_planned=len(self.plan.dates()),
@@ -287,6 +288,13 @@ class _Runner:
                 self._heartbeat()
             self.eta.finished(proc.NAME)
 
+    def _version(self, proc) -> str:
+        """The processor's code version, hashed once per run (not once per date)."""
+        version = self.versions.get(proc.NAME)
+        if version is None:
+            version = self.versions[proc.NAME] = proc.code_version()
+        return version
+
     def _labels(self, proc) -> dict[str, str]:
         return {"nbkit_run": self.run_id, "processor": proc.NAME, "phase": str(proc.PHASE)}
 
@@ -294,10 +302,10 @@ class _Runner:
         if not proc.UPSTREAM_PROCESSORS or self.opt.allow_incomplete_upstream:
             return dates, {}
         ready, blocked = [], {}
+        upstreams = [(u, self.registry.get_or_raise(u)) for u in proc.UPSTREAM_PROCESSORS]
         for day in dates:
-            missing = [(u, d) for u in proc.UPSTREAM_PROCESSORS
-                       for d in upstream_dates(self.registry.get_or_raise(u), proc, day,
-                                               self.calendar)
+            missing = [(u, d) for u, up in upstreams
+                       for d in upstream_dates(up, proc, day, self.calendar)
                        if (u, d) not in self.complete]
             if missing:
                 blocked[day] = missing[0]
@@ -308,7 +316,7 @@ class _Runner:
     def _quarantine(self, proc, blocked: dict) -> None:
         now = _now()
         outcomes = [Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE, day,
-                            "skipped", proc.code_version(), now, now,
+                            "skipped", self._version(proc), now, now,
                             skip_reason=f"upstream incomplete: {u} on {d}")
                     for day, (u, d) in blocked.items()]
         first = sorted(blocked)[0]
@@ -382,17 +390,20 @@ class _Runner:
         now = _now()
         message = _first_line(err)[:500]
         self._record([Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE,
-                              day, "retried", proc.code_version(), now, now, error=message,
+                              day, "retried", self._version(proc), now, now, error=message,
                               attempt=attempt, chunk_dates=len(dates)) for day in dates])
 
     def _verify(self, proc, dates, began, job_ids: tuple[str, ...], bytes_billed: int) -> None:
-        counts = gaps.verify_counts(self.wh, proc, dates).set_index("data_date")
+        counts = gaps.verify_counts(self.wh, proc, dates)
         finished = _now()
+        by_day = {d: (r, u, e) for d, r, u, e in zip(
+            counts["data_date"], counts["rows"], counts["duplicate_rows"],
+            counts["expected_rows"])} if len(counts) else {}
+        version, attempt = self._version(proc), getattr(self.attempt_of, "n", 1)
         outcomes = []
         for day in dates:
-            rows = int(counts["rows"].get(day, 0)) if len(counts) else 0
-            dups = int(counts["duplicate_rows"].get(day, 0)) if len(counts) else 0
-            want_raw = counts["expected_rows"].get(day) if len(counts) else None
+            rows, dups, want_raw = by_day.get(day, (0, 0, None))
+            rows, dups = int(rows), int(dups)
             if want_raw is None or pd.isna(want_raw):
                 want = 0 if proc.EXPECTED_ROWS_SQL else rows  # no expectation declared
             else:
@@ -402,10 +413,9 @@ class _Runner:
                                      + (f", {dups} duplicate key rows" if dups else ""))
             outcomes.append(Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE,
                                     proc.TARGET_TABLE, day, "success" if ok else "partial",
-                                    proc.code_version(), began, finished, rows, want,
+                                    version, began, finished, rows, want,
                                     error=error, chunk_dates=len(dates), job_ids=job_ids,
-                                    chunk_bytes_billed=bytes_billed,
-                                    attempt=getattr(self.attempt_of, "n", 1)))
+                                    chunk_bytes_billed=bytes_billed, attempt=attempt))
         outcomes, notes = user_checks.apply(self.wh, self.registry.checks_of(proc.NAME),
                                             outcomes, proc.DATE_COLUMN)
         self.alerts.extend(notes)
@@ -423,7 +433,7 @@ class _Runner:
         message = str(err).splitlines()[0][:500]
         self.alerts.append(f"FAILED {proc.NAME} on {day}: {message}")
         self._record([Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE,
-                              day, "failed", proc.code_version(), began, _now(),
+                              day, "failed", self._version(proc), began, _now(),
                               error=message, attempt=getattr(self.attempt_of, "n", 1))])
         if self.opt.on_error is OnError.STOP:
             self.stop.set()
@@ -440,10 +450,11 @@ class _Runner:
                     self.complete.add(key)
                 else:
                     self.complete.discard(key)
-                if o.status != "skipped":
-                    self.progress.advance(1, o.processor)
                 if self.on_outcome:
                     self.on_outcome(o)
+            finished = sum(1 for o in outcomes if o.status != "skipped")
+            if finished:  # once per chunk: the ETA is recomputed per advance, not per date
+                self.progress.advance(finished, outcomes[0].processor)
 
     def _heartbeat(self) -> None:
         if time.monotonic() - self.last_beat < self.opt.lease_ttl_seconds / 3:

@@ -8,12 +8,10 @@ makes the upstream processors. Anything declared by hand (``upstream``,
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from pathlib import Path
 from typing import ClassVar
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
@@ -127,9 +125,11 @@ def parse_select(sql: str, path: Path | str) -> exp.Expression:
     return trees[0]
 
 
-@functools.lru_cache(maxsize=256)
 def _parsed(sql: str) -> list[exp.Expression]:
-    return [t for t in sqlglot.parse(sql, read="bigquery") if t is not None]
+    # Shared with the warehouse, which reads the SELECT's column names from the same parse.
+    from nbkit.warehouse.sql import parsed_once
+
+    return list(parsed_once(sql))
 
 
 def _expected(value: str | None, path: Path) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import threading
 from abc import ABC, abstractmethod
@@ -321,21 +322,31 @@ def _frame_select(project: str, table: schema.Table, frame_columns: list[str], r
 
 def _named_columns(select_sql: str, table: schema.Table) -> list[str] | None:
     """Output column names of a SELECT read from its text (no query job), or None for *."""
-    import sqlglot
+    names = _select_names(select_sql)
+    return None if names is None else checked_columns(list(names), table)
+
+
+@functools.lru_cache(maxsize=256)
+def _select_names(select_sql: str) -> tuple[str, ...] | None:
+    """The SELECT's output names, parsed once per text (every chunk of a processor and every
+    ledger write reuse the same text), or None when they cannot be read without a probe."""
     from sqlglot import exp
 
+    from nbkit.warehouse.sql import parsed_once
+
     try:
-        tree = sqlglot.parse_one(select_sql, read="bigquery")
+        trees = parsed_once(select_sql)  # processors' SQL: parsed when the catalogue loaded
     except Exception:  # noqa: BLE001 - the backend probe reports the real error
         return None
+    tree = trees[0] if len(trees) == 1 else None
     if not isinstance(tree, exp.Query) or any(
             isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
             for e in tree.selects):
         return None
-    names = list(tree.named_selects)
+    names = tuple(tree.named_selects)
     if not names or any(not n for n in names):
         return None
-    return checked_columns(names, table)
+    return names
 
 
 def _clean_labels(labels: dict) -> dict[str, str]:

@@ -63,6 +63,13 @@ def parse_bigquery(sql: str) -> list[exp.Expression]:
     return trees
 
 
+@functools.lru_cache(maxsize=256)
+def parsed_once(sql: str) -> tuple[exp.Expression, ...]:
+    """The BigQuery statements of ``sql``, parsed once per text and shared: read them,
+    never modify them (copy first). Raises sqlglot's ParseError as ``sqlglot.parse``."""
+    return tuple(t for t in sqlglot.parse(sql, read="bigquery") if t is not None)
+
+
 def parameter_names(tree: exp.Expression) -> tuple[str, ...]:
     """Named parameters (``@name``) used by one parsed statement, sorted."""
     return tuple(sorted({p.name for p in tree.find_all(exp.Parameter) if p.name}))
@@ -80,18 +87,21 @@ def to_duckdb(sql: str, catalog: str, project: str,
         datasets: (SQL name, warehouse name) pairs: the schema each dataset maps onto.
     """
     statements = []
-    for tree in parse_bigquery(sql):
-        source = tree.sql("bigquery")
+    trees = parse_bigquery(sql)
+    for tree in trees:
+        # The text as written when it is one statement (no second generation pass).
+        source = sql.strip() if len(trees) == 1 else tree.sql("bigquery")
         names = parameter_names(tree)
-        fixed = fix_up(tree.copy(), catalog=catalog, project=project, datasets=datasets)
+        returns_rows = isinstance(tree, (exp.Query, exp.Describe, exp.Show)) or (
+            isinstance(tree, exp.Command) and tree.name.upper() in {"SHOW", "DESCRIBE"})
+        # The tree was parsed for this call alone: fixed up in place, not copied first.
+        fixed = fix_up(tree, catalog=catalog, project=project, datasets=datasets)
         try:
             text = fixed.sql("duckdb", unsupported_level=sqlglot.ErrorLevel.RAISE)
         except SqlglotError as err:
             raise SqlError(f"Cannot translate this statement for the embedded warehouse: {err}",
                            "rewrite it without the unsupported construct, or run it on BigQuery"
                            ) from err
-        returns_rows = isinstance(tree, (exp.Query, exp.Describe, exp.Show)) or (
-            isinstance(tree, exp.Command) and tree.name.upper() in {"SHOW", "DESCRIBE"})
         statements.append(Statement(text, names, returns_rows, source))
     return tuple(statements)
 
