@@ -8,6 +8,7 @@ the sources), never from hard-coded numbers.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
@@ -85,29 +86,52 @@ def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
     latest = Ledger(warehouse).latest([p.RUN_HISTORY_NAME for p in procs], dates[0], dates[-1])
     bootstrap = _bootstrap_dates(warehouse, dates, bootstrap_days) \
         if any(p.SKIPS_BOOTSTRAP for p in procs) else set()
-    frames = []
+    ledger_of = {(n, d): (s, v, t) for n, d, s, v, t in zip(
+        latest["processor_name"], latest["data_date"], latest["status"],
+        latest["code_version"], latest["processed_at"])}
+    columns: dict[str, list] = {c: [] for c in STATE_COLUMNS}
     for proc in procs:
-        base = pd.DataFrame({"data_date": dates})
-        counts = partition_counts(warehouse, proc, dates)
-        expected = expected_counts(warehouse, proc, dates)
-        ledger = latest[latest["processor_name"] == proc.RUN_HISTORY_NAME][
-            ["data_date", "status", "code_version", "processed_at"]].rename(
-            columns={"status": "ledger_status", "code_version": "ledger_code_version"})
-        frame = base.merge(counts, how="left").merge(expected, how="left").merge(ledger,
-                                                                                 how="left")
-        frame[["rows", "duplicate_rows", "expected_rows"]] = frame[
-            ["rows", "duplicate_rows", "expected_rows"]].fillna(0).astype(int)
-        if not proc.EXPECTED_ROWS_SQL:  # no expectation declared: what is there is complete
-            frame["expected_rows"] = frame["rows"]
-        frame["processor"], frame["phase"] = proc.NAME, proc.PHASE
-        frame["table"], frame["code_version"] = proc.TARGET_TABLE, proc.code_version()
-        frame["state"] = [classify(r) for r in frame.itertuples()]
-        frame["skips_bootstrap"] = bool(proc.SKIPS_BOOTSTRAP)
-        if proc.SKIPS_BOOTSTRAP:
-            frame.loc[frame["state"].eq("missing") & frame["data_date"].isin(bootstrap),
-                      "state"] = "bootstrap"
-        frames.append(frame[STATE_COLUMNS])
-    return pd.concat(frames, ignore_index=True)
+        # Rows, duplicate-key rows and expected rows of every date in one query (one job).
+        counts = verify_counts(warehouse, proc, dates)
+        found = {d: (r, u, e) for d, r, u, e in zip(counts["data_date"], counts["rows"],
+                                                     counts["duplicate_rows"],
+                                                     counts["expected_rows"])}
+        version = proc.code_version()
+        for day in dates:
+            rows, dups, want = found.get(day, (0, 0, None))
+            rows, dups = _int(rows), _int(dups)
+            # No expectation declared: what is there is complete.
+            want = _int(want) if proc.EXPECTED_ROWS_SQL else rows
+            status, ledger_version, processed = ledger_of.get(
+                (proc.RUN_HISTORY_NAME, day), (None, None, None))
+            state = classify(_Row(rows, want, dups, status, ledger_version, version))
+            if state == "missing" and proc.SKIPS_BOOTSTRAP and day in bootstrap:
+                state = "bootstrap"
+            for column, value in zip(STATE_COLUMNS, (
+                    proc.NAME, proc.PHASE, proc.TARGET_TABLE, day, rows, want, dups, status,
+                    ledger_version, version, processed, state, bool(proc.SKIPS_BOOTSTRAP))):
+                columns[column].append(value)
+    frame = pd.DataFrame(columns, columns=STATE_COLUMNS)
+    # The ledger's own dtypes, NaN/NaT where a date has no ledger row.
+    for column, source in (("ledger_status", "status"), ("ledger_code_version", "code_version"),
+                           ("processed_at", "processed_at")):
+        frame[column] = pd.Series([float("nan") if v is None else v for v in columns[column]],
+                                  dtype=latest[source].dtype)
+    return frame
+
+
+@dataclass(frozen=True)
+class _Row:
+    rows: int
+    expected_rows: int
+    duplicate_rows: int
+    ledger_status: str | None
+    ledger_code_version: str | None
+    code_version: str
+
+
+def _int(value) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def _bootstrap_dates(warehouse: Warehouse, dates: list[dt.date],

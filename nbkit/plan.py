@@ -175,10 +175,24 @@ def build_plan(request: PlanRequest, calendar: SeasonCalendar, states: pd.DataFr
             if task.action == "run":
                 planned.add((proc.NAME, day))
             tasks.append(task)
+    lookup = _Lookup(registry)  # one registry look-up per name, not one per task and date
     if "stale" in request.include:
-        tasks = _rerun_after_upstream(tasks, states, planned, registry, calendar)
-    tasks = _mark_blocked_upstream(tasks, state_of, planned, registry, calendar)
+        tasks = _rerun_after_upstream(tasks, states, planned, lookup, calendar)
+    tasks = _mark_blocked_upstream(tasks, state_of, planned, lookup, calendar)
     return Plan(tuple(tasks), request, calendar_days)
+
+
+class _Lookup:
+    """``get_or_raise`` of a registry, memoised for the length of one plan build."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry, self.found = registry, {}
+
+    def get_or_raise(self, name: str) -> type[Processor]:
+        proc = self.found.get(name)
+        if proc is None:
+            proc = self.found[name] = self.registry.get_or_raise(name)
+        return proc
 
 
 def resolve_dates(request: PlanRequest, calendar: SeasonCalendar) -> tuple[list[dt.date], int]:
