@@ -18,10 +18,14 @@ from .helpers import checksums, finish, make_duckdb, nbkit, read_until, run_id_f
 
 pytestmark = pytest.mark.reliability
 ARGS = ["backfill", "--season", "2023-24", "--chunk-size", "1", "--no-progress"]
+# Three weeks of toy games: 18 game dates. Every stop below is driven by the --hold handshake
+# (paused after the first outcome), not by the run's length, so a short season is enough.
+DAYS = 21
+GAME_DATES = sum(1 for i in range(DAYS) if i % 7 != 6)  # tests/engine/toys.py::schedule
 
 
 def _reference(tmp_path) -> list[pd.DataFrame]:
-    path = make_duckdb(tmp_path / "reference.duckdb")
+    path = make_duckdb(tmp_path / "reference.duckdb", days=DAYS)
     code, doc = nbkit(ARGS + ["--warehouse", path])
     assert code == 0 and doc["data"]["status"] == "success"
     with open_warehouse(path, read_only=True) as wh:
@@ -39,12 +43,12 @@ def _assert_cancelled_cleanly(wh, run_id: str) -> None:
     assert set(leases["status"]) == {"released"}
     done = wh.query("SELECT COUNT(*) AS n FROM nba_reference.processor_run_history "
                     "WHERE run_id = @r AND status = 'success'", {"r": run_id})["n"].iloc[0]
-    assert 0 < done < 100, "cancelled mid-run: some dates done, not all"
+    assert 0 < done < GAME_DATES, "cancelled mid-run: some dates done, not all"
 
 
 def test_sigterm_mid_run_duckdb_exits_cancelled_releases_lease_and_resumes(tmp_path):
     expected = _reference(tmp_path)
-    path = make_duckdb(tmp_path / "victim.duckdb")
+    path = make_duckdb(tmp_path / "victim.duckdb", days=DAYS)
     proc = start(ARGS + ["--warehouse", path, "--json"], "--hold")
     _, lines = read_until(proc.stderr, "HOLDING")
     run_id = run_id_from(lines)
@@ -66,7 +70,7 @@ def test_sigterm_mid_run_duckdb_exits_cancelled_releases_lease_and_resumes(tmp_p
 
 
 def test_nbkit_cancel_from_a_second_process_duckdb(tmp_path):
-    path = make_duckdb(tmp_path / "wh.duckdb")
+    path = make_duckdb(tmp_path / "wh.duckdb", days=DAYS)
     proc = start(ARGS + ["--warehouse", path, "--json"], "--hold")
     _, lines = read_until(proc.stderr, "HOLDING")
     run_id = run_id_from(lines)
@@ -83,10 +87,20 @@ def test_nbkit_cancel_from_a_second_process_duckdb(tmp_path):
 
 
 def test_max_runtime_stops_like_a_cancel(tmp_path):
-    path = make_duckdb(tmp_path / "wh.duckdb", days=200)
-    code, doc = nbkit(ARGS + ["--warehouse", path, "--max-runtime", "1s"])
-    assert code == ExitCode.CANCELLED, doc
+    """The run is held after its first outcome until its 1 s budget has passed (instead of
+    a season long enough to outlast it on any machine): it stops at the next boundary."""
+    path = make_duckdb(tmp_path / "wh.duckdb", days=DAYS)
+    proc = start(ARGS + ["--warehouse", path, "--json", "--max-runtime", "1s"], "--hold")
+    _, lines = read_until(proc.stderr, "HOLDING")
+    run_id = run_id_from(lines)
+    time.sleep(1.2)  # past the deadline, which the CLI set before it took the lease
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    code, doc, err = finish(proc)
+    assert code == ExitCode.CANCELLED, err
     assert any("--max-runtime" in a for a in doc["data"]["alerts"])
+    with open_warehouse(path, read_only=True) as wh:
+        _assert_cancelled_cleanly(wh, run_id)
     code, doc = nbkit(ARGS + ["--warehouse", path])
     assert code == 0 and doc["data"]["status"] == "success"
 
