@@ -34,6 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / os.environ.get("NBKIT_BQEMU_VENV", ".venv-bqemu")  # relative: to the repo
 BINARY = VENV / "bin" / "bqemulator"
+SERVER = Path(__file__).with_name("bqemu_server.py")  # ``bqemulator start`` + a parse cache
+PARSE_CACHE_ENV = "NBKIT_BQEMU_PARSE_CACHE"  # 0: start the plain ``bqemulator`` binary
 REQUIRE_ENV = "NBKIT_REQUIRE_BIGQUERY"
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
@@ -110,7 +112,9 @@ class Emulator:
         self._log = os.fdopen(fd, "wb")
         env = dict(os.environ, BQEMU_ENABLE_FORMAT_EXTENSIONS="false")
         env.pop("VIRTUAL_ENV", None)
-        cmd = [str(BINARY), "start",
+        plain = os.environ.get(PARSE_CACHE_ENV, "1").strip() in {"0", "false", "no"}
+        cmd = ([str(BINARY)] if plain else [str(VENV / "bin" / "python"), str(SERVER)]) + [
+               "start",
                "--rest-host", HOST, "--rest-port", str(self.rest_port),
                "--grpc-host", HOST, "--grpc-port", str(self.grpc_port),
                "--project", self.project, "--ephemeral", "--log-level", "warning"]
