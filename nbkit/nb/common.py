@@ -215,23 +215,7 @@ def _text(value) -> str:
 
 
 def _open(url, read_only: bool, wait_seconds: float, access_token: str) -> Warehouse:
-    from nbkit.config import resolve_warehouse
     from nbkit.warehouse import open_warehouse
 
-    where = resolve_warehouse(url or None)
-    if where.kind == "bigquery" and access_token:
-        return _bigquery_with_token(where.project, access_token)
-    return open_warehouse(where.url, read_only=read_only, wait_seconds=wait_seconds)
-
-
-def _bigquery_with_token(project: str, token: str) -> Warehouse:
-    """BigQuery with a short-lived OAuth access token instead of default credentials."""
-    from nbkit.warehouse.bigquery import BigQueryWarehouse, _client_module
-
-    try:
-        from google.oauth2.credentials import Credentials
-    except ImportError as err:  # pragma: no cover - comes with the bigquery extra
-        raise NbkitError("google-auth is not installed",
-                         "install the extra: pip install 'nbkit[bigquery]'") from err
-    client = _client_module().Client(project=project, credentials=Credentials(token))
-    return BigQueryWarehouse(project=project, client=client)
+    return open_warehouse(url or None, read_only=read_only, wait_seconds=wait_seconds,
+                          access_token=access_token or None)

@@ -9,7 +9,8 @@ __all__ = ["open_warehouse", "Warehouse", "ReplaceResult"]
 
 
 def open_warehouse(url: str | None = None, project: str | None = None, *,
-                   read_only: bool = False, wait_seconds: float = 0.0) -> Warehouse:
+                   read_only: bool = False, wait_seconds: float = 0.0,
+                   access_token: str | None = None) -> Warehouse:
     """Open the warehouse at ``url`` (default: the settings' warehouse, see nbkit.settings).
 
     Args:
@@ -19,12 +20,14 @@ def open_warehouse(url: str | None = None, project: str | None = None, *,
             settings.bigquery_project, else the URL's project, else the production one).
         read_only: open the embedded file without taking the write lock.
         wait_seconds: how long to wait for another process's write lock.
+        access_token: BigQuery only: a short-lived OAuth access token used instead of the
+            default credentials (never logged or stored).
     """
     where = resolve_warehouse(url, project)
     if where.kind == "bigquery":
         from nbkit.warehouse.bigquery import BigQueryWarehouse
 
-        return BigQueryWarehouse(project=where.project)
+        return BigQueryWarehouse(project=where.project, access_token=access_token or None)
     from nbkit.warehouse.duckdb import DuckDBWarehouse
 
     return DuckDBWarehouse(where.target, where.project, read_only=read_only,

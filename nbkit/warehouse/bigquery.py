@@ -49,6 +49,16 @@ def _client_module():
     return bigquery
 
 
+def _token_credentials(token: str):
+    """Credentials from a short-lived OAuth access token (kept in memory only)."""
+    try:
+        from google.oauth2.credentials import Credentials
+    except ImportError as err:  # pragma: no cover - comes with the bigquery extra
+        raise MissingDependencyError("google-auth is not installed",
+                                     "install the extra: pip install 'nbkit[bigquery]'") from err
+    return Credentials(token)
+
+
 class BigQueryWarehouse(Warehouse):
     """Google BigQuery, or any endpoint speaking its REST API ($NBKIT_BIGQUERY_ENDPOINT)."""
 
@@ -56,22 +66,25 @@ class BigQueryWarehouse(Warehouse):
 
     def __init__(self, project: str, client=None, location: str | None = None,
                  labels: dict[str, str] | None = None,
-                 datasets: dict[str, str] | None = None) -> None:
+                 datasets: dict[str, str] | None = None, access_token: str | None = None) -> None:
         validate_project_id(project)  # refuse a bad id before importing or calling anything
         super().__init__(project, f"bigquery://{project}", datasets)
         self._bq = _client_module()
         self.location = location
         self.labels = dict(labels or {})
         self._owns_client = client is None
-        self.client = client or self._make_client()
+        self.client = client or self._make_client(access_token)
         self._running: dict[str, object] = {}  # job id -> job, for interrupt()
         self._running_lock = threading.Lock()
 
-    def _make_client(self):
+    def _make_client(self, access_token: str | None = None):
         from nbkit import settings
         from nbkit.warehouse.bigquery_access import check_endpoint, credentials_error
 
         endpoint = settings.current().bigquery_endpoint
+        if access_token and not endpoint:
+            return self._bq.Client(project=self.project, location=self.location,
+                                   credentials=_token_credentials(access_token))
         if not endpoint:
             try:
                 return self._bq.Client(project=self.project, location=self.location)

@@ -346,3 +346,14 @@ def test_sql_refused_in_dry_run_stops_the_plan_naming_the_processor(bigquery_war
     message = str(refused.value)
     assert "bad_sql" in message and "nothing was run" in message
     assert "nbkit sql --show bad_sql" in message
+
+
+def test_access_token_becomes_the_clients_credentials(monkeypatch):
+    """A notebook's gcp_access_token reaches BigQuery through open_warehouse, not a private
+    client helper: the client is built with those OAuth credentials (no call is made)."""
+    from nbkit.warehouse import open_warehouse
+
+    monkeypatch.delenv("NBKIT_BIGQUERY_ENDPOINT", raising=False)
+    wh = open_warehouse("bigquery://nbkit-dev", access_token="ya29.test-token")
+    assert wh.client._credentials.token == "ya29.test-token"
+    assert wh.client.project == "nbkit-dev"
