@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nbkit import schema
-from nbkit.errors import NbkitError
+from nbkit.errors import NbkitError, StatementRefusedError
 from nbkit.processors import registry as default_registry
 
 if TYPE_CHECKING:
@@ -157,12 +157,12 @@ def _dry_run(warehouse: Warehouse, proc, dates: list[dt.date]) -> int | None:
         return None
     try:
         return dry(proc.sql_text(), {"dates": dates})
-    except NbkitError as err:
+    except StatementRefusedError as err:
         # A refused statement (bad SQL, no partition filter on a table that requires one)
         # would fail the same way mid-run: say so now, before anything is written.
-        if type(err.__cause__).__name__ == "BadRequest":
-            raise DryRunRefusedError(
-                f"BigQuery refused {proc.NAME}'s SQL in a dry run: {err.problem}; "
-                f"nothing was run",
-                f"fix {proc.SQL_FILE} (see `nbkit sql --show {proc.NAME}`), then rerun") from err
+        raise DryRunRefusedError(
+            f"BigQuery refused {proc.NAME}'s SQL in a dry run: {err.problem}; "
+            f"nothing was run",
+            f"fix {proc.SQL_FILE} (see `nbkit sql --show {proc.NAME}`), then rerun") from err
+    except NbkitError:
         return None

@@ -95,5 +95,11 @@ class WarehouseError(NbkitError):
         return (type(self), (self.problem, self.fix, self.table, self.statement))
 
 
+class StatementRefusedError(WarehouseError):
+    """Raised by a warehouse's dry run when the engine refuses the statement itself (bad SQL,
+    an unknown column, no partition filter where one is required): it would fail the same
+    way if run."""
+
+
 class WarehouseBusyError(WarehouseError):
     """Raised when another process holds the embedded warehouse file for writing."""

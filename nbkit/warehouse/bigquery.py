@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from nbkit import schema
 from nbkit.config import validate_project_id
-from nbkit.errors import MissingDependencyError, WarehouseError
+from nbkit.errors import MissingDependencyError, StatementRefusedError, WarehouseError
 from nbkit.warehouse.base import DATES_PARAM, Warehouse, checked_columns
 from nbkit.warehouse.qualify import Target, qualify_text
 from nbkit.warehouse.sql import bind_names, parse_bigquery, parameter_names
@@ -47,6 +47,15 @@ def _client_module():
             "The BigQuery backend needs the google-cloud-bigquery client, which is not installed",
             "install the extra: pip install 'nbkit[bigquery]'") from err
     return bigquery
+
+
+def _is_bad_request(err: BaseException | None) -> bool:
+    """True for BigQuery's 400: the statement itself is refused (retrying cannot help)."""
+    try:
+        from google.api_core import exceptions as gexc
+    except ImportError:  # pragma: no cover - comes with the bigquery extra
+        return False
+    return isinstance(err, gexc.BadRequest)
 
 
 def _token_credentials(token: str):
@@ -188,7 +197,13 @@ class BigQueryWarehouse(Warehouse):
         total = 0
         for text, names in self._statements(sql):
             cfg = self._job_config(params, names, dry_run=True, use_query_cache=False)
-            job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
+            try:
+                job = self._guard(lambda: self.client.query(text, job_config=cfg), text)
+            except WarehouseError as err:
+                if _is_bad_request(err.__cause__):
+                    raise StatementRefusedError(err.problem, err.fix, err.table,
+                                                err.statement) from err.__cause__
+                raise
             total += int(job.total_bytes_processed or 0)
         return total
 
