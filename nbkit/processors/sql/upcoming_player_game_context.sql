@@ -82,85 +82,160 @@ history AS (
   QUALIFY ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date ORDER BY source DESC, game_id) = 1
 ),
 played AS (
-  SELECT *, LAG(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS prev_game_date
+  SELECT *,
+         LAG(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS prev_game_date,
+         -- form over this game and the ones before it: a window's last 5 (10) when it holds as many
+         AVG(points) OVER (PARTITION BY player_lookup ORDER BY game_date
+                           ROWS BETWEEN 4 PRECEDING AND CURRENT ROW) AS points_avg_last_5_games,
+         AVG(points) OVER (PARTITION BY player_lookup ORDER BY game_date
+                           ROWS BETWEEN 9 PRECEDING AND CURRENT ROW) AS points_avg_last_10_games
   FROM history
   WHERE source = 'nbac_gamebook_player_stats' OR seconds_played > 0
      OR (seconds_played IS NULL AND stat_sum > 0)
 ),
-recent AS (
-  -- the player's games in [D-30, D); the previous game only counts inside the same window
-  SELECT t.game_id, t.player_lookup, t.game_date AS target_date, h.game_date, h.points,
-         h.seconds_played, h.source,
-         IF(h.prev_game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY), h.prev_game_date, NULL)
-           AS prev_game_date,
-         ROW_NUMBER() OVER (PARTITION BY t.game_id, t.player_lookup ORDER BY h.game_date DESC) AS recency
-  FROM targets AS t
-  JOIN played AS h
-    ON h.player_lookup = t.player_lookup
-   AND h.game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY) AND h.game_date < t.game_date
+lookback_days AS (
+  -- each requested date D with each day of [D-30, D): the windows become equi-joins on the day
+  SELECT DISTINCT d AS target_date, window_day
+  FROM UNNEST(@dates) AS d,
+       UNNEST(GENERATE_DATE_ARRAY(DATE_SUB(d, INTERVAL 30 DAY), DATE_SUB(d, INTERVAL 1 DAY))) AS window_day
 ),
-fatigue AS (
-  SELECT game_id, player_lookup, target_date,
+lookback_weeks AS (
+  -- the same windows by week number: a player's games are joined a week at a time, then trimmed
+  SELECT DISTINCT d AS target_date, window_week
+  FROM UNNEST(@dates) AS d,
+       UNNEST(GENERATE_ARRAY(DIV(UNIX_DATE(DATE_SUB(d, INTERVAL 30 DAY)), 7),
+                             DIV(UNIX_DATE(DATE_SUB(d, INTERVAL 1 DAY)), 7))) AS window_week
+),
+team_recent_finals AS (
+  -- each target team's final games in [D-30, D), newest first (a team's date can hold two)
+  SELECT w.target_date, s.team_abbr, s.game_date,
+         ROW_NUMBER() OVER (PARTITION BY s.team_abbr, w.target_date ORDER BY s.game_date DESC) AS recency
+  FROM (SELECT DISTINCT game_date, team_abbr FROM targets) AS t
+  JOIN lookback_days AS w ON w.target_date = t.game_date
+  JOIN team_schedule AS s
+    ON s.team_abbr = t.team_abbr AND s.game_date = w.window_day AND s.game_status = 3
+),
+team_window_expected AS (
+  -- the team's finals in each window (a target without any has no completeness row)
+  SELECT team_abbr, target_date,
+         COUNTIF(recency <= 5) AS l5_expected, COUNTIF(recency <= 10) AS l10_expected,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY)) AS l7d_expected,
+         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS l14d_expected,
+         COUNT(*) AS l30d_expected
+  FROM team_recent_finals
+  GROUP BY team_abbr, target_date
+),
+team_window_days AS (
+  -- per day of the window: the team's finals on it, and how many are among its last 5 / 10
+  SELECT team_abbr, target_date, game_date, COUNT(*) AS finals,
+         COUNTIF(recency <= 5) AS finals_in_last_5, COUNTIF(recency <= 10) AS finals_in_last_10
+  FROM team_recent_finals
+  GROUP BY team_abbr, target_date, game_date
+),
+target_players AS (
+  -- the fatigue, form and completeness windows depend on the player, the team and the date only
+  SELECT DISTINCT player_lookup, team_abbr, game_date FROM targets
+),
+recent AS (
+  -- the player's games in [D-30, D), with the team's finals that day
+  SELECT t.player_lookup, t.team_abbr, t.game_date AS target_date, h.game_date, h.prev_game_date,
+         DATE_DIFF(h.game_date, h.prev_game_date, DAY) AS days_since_prev_game, h.points,
+         h.seconds_played, h.source, f.finals, f.finals_in_last_5, f.finals_in_last_10
+  FROM target_players AS t
+  JOIN lookback_weeks AS w ON w.target_date = t.game_date
+  JOIN played AS h
+    ON h.player_lookup = t.player_lookup AND DIV(UNIX_DATE(h.game_date), 7) = w.window_week
+   AND h.game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY) AND h.game_date < t.game_date
+  LEFT JOIN team_window_days AS f
+    ON f.team_abbr = t.team_abbr AND f.target_date = t.game_date AND f.game_date = h.game_date
+),
+recent_summary AS (
+  -- the previous game only counts inside the same window
+  SELECT player_lookup, team_abbr, target_date,
          COUNT(*) AS games_last_30,
          MAX(game_date) AS last_game_date,
-         MAX(IF(recency = 1, prev_game_date, NULL)) AS second_last_game_date,
-         MAX(IF(DATE_DIFF(game_date, prev_game_date, DAY) >= 2, game_date, NULL)) AS last_rested_game,
+         -- the last game's previous game: previous dates rise with the games
+         MAX(prev_game_date) AS last_game_prev_date,
+         MAX(IF(days_since_prev_game >= 2 AND prev_game_date >= DATE_SUB(target_date, INTERVAL 30 DAY),
+                game_date, NULL)) AS last_rested_game,
          COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY)) AS games_7,
          COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS games_14,
          SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY), seconds_played, 0)) AS seconds_7,
          SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY), seconds_played, 0)) AS seconds_14,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)
-                 AND DATE_DIFF(game_date, prev_game_date, DAY) = 1
-                 AND prev_game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS back_to_backs_14,
-         AVG(IF(recency <= 5, points, NULL)) AS points_avg_5,
-         AVG(IF(recency <= 10, points, NULL)) AS points_avg_10,
-         LOGICAL_OR(source = 'bdl_player_boxscores') AS used_bdl
+         -- both games of the back-to-back in the last 14 days
+         COUNTIF(days_since_prev_game = 1 AND game_date >= DATE_SUB(target_date, INTERVAL 13 DAY))
+           AS back_to_backs_14,
+         AVG(points) AS points_avg_window,
+         LOGICAL_OR(source = 'bdl_player_boxscores') AS used_bdl,
+         -- the team's finals in the window that the player has
+         SUM(finals_in_last_5) AS l5_actual, SUM(finals_in_last_10) AS l10_actual,
+         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY), finals, 0)) AS l7d_actual,
+         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY), finals, 0)) AS l14d_actual,
+         SUM(finals) AS l30d_actual
   FROM recent
-  GROUP BY game_id, player_lookup, target_date
+  GROUP BY player_lookup, team_abbr, target_date
 ),
-team_window AS (
-  -- the team's final games in [D-30, D), newest first, and whether the player has each one
-  SELECT t.game_id, t.player_lookup, t.game_date AS target_date, s.game_date,
-         ROW_NUMBER() OVER (PARTITION BY t.game_id, t.player_lookup ORDER BY s.game_date DESC) AS recency,
-         p.game_date IS NOT NULL AS player_has_game
-  FROM targets AS t
-  JOIN team_schedule AS s
-    ON s.team_abbr = t.team_abbr AND s.game_status = 3
-   AND s.game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY) AND s.game_date < t.game_date
-  LEFT JOIN played AS p ON p.player_lookup = t.player_lookup AND p.game_date = s.game_date
+fatigue AS (
+  SELECT r.player_lookup, r.team_abbr, r.target_date, r.games_last_30, r.last_game_date,
+         IF(r.last_game_prev_date >= DATE_SUB(r.target_date, INTERVAL 30 DAY), r.last_game_prev_date, NULL)
+           AS second_last_game_date,
+         r.last_rested_game, r.games_7, r.games_14, r.seconds_7, r.seconds_14, r.back_to_backs_14,
+         -- the window's last 5 (10) games are all of it when it holds fewer
+         IF(r.games_last_30 >= 5, last_game.points_avg_last_5_games, r.points_avg_window) AS points_avg_5,
+         IF(r.games_last_30 >= 10, last_game.points_avg_last_10_games, r.points_avg_window)
+           AS points_avg_10,
+         r.used_bdl
+  FROM recent_summary AS r
+  JOIN played AS last_game
+    ON last_game.player_lookup = r.player_lookup AND last_game.game_date = r.last_game_date
 ),
 completeness AS (
-  SELECT game_id, player_lookup,
-         COUNTIF(recency <= 5) AS l5_expected, COUNTIF(recency <= 5 AND player_has_game) AS l5_actual,
-         COUNTIF(recency <= 10) AS l10_expected, COUNTIF(recency <= 10 AND player_has_game) AS l10_actual,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY)) AS l7d_expected,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY) AND player_has_game) AS l7d_actual,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS l14d_expected,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY) AND player_has_game) AS l14d_actual,
-         COUNT(*) AS l30d_expected, COUNTIF(player_has_game) AS l30d_actual
-  FROM team_window
-  GROUP BY game_id, player_lookup
+  SELECT t.player_lookup, t.team_abbr, t.game_date AS target_date,
+         e.l5_expected, COALESCE(a.l5_actual, 0) AS l5_actual,
+         e.l10_expected, COALESCE(a.l10_actual, 0) AS l10_actual,
+         e.l7d_expected, COALESCE(a.l7d_actual, 0) AS l7d_actual,
+         e.l14d_expected, COALESCE(a.l14d_actual, 0) AS l14d_actual,
+         e.l30d_expected, COALESCE(a.l30d_actual, 0) AS l30d_actual
+  FROM target_players AS t
+  JOIN team_window_expected AS e ON e.team_abbr = t.team_abbr AND e.target_date = t.game_date
+  LEFT JOIN recent_summary AS a
+    ON a.player_lookup = t.player_lookup AND a.team_abbr = t.team_abbr AND a.target_date = t.game_date
+),
+team_days AS (
+  -- each date's teams whose calendar a target reads: its own team and its opponent
+  SELECT game_date, team_abbr FROM targets
+  UNION DISTINCT
+  SELECT game_date, opponent_team_abbr FROM targets
+),
+team_day_calendar AS (
+  -- per team and date: its last final game before the date and its games in the 14 days after
+  SELECT d.game_date, d.team_abbr,
+         MAX(IF(s.game_status = 3 AND s.game_date < d.game_date, s.game_date, NULL)) AS last_final_date,
+         MIN(IF(s.game_date > d.game_date, s.game_date, NULL)) AS next_game_date,
+         COUNTIF(s.game_date > d.game_date AND s.game_date <= DATE_ADD(d.game_date, INTERVAL 7 DAY))
+           AS games_in_next_7_days,
+         ARRAY_AGG(IF(s.game_date > d.game_date, s.is_primetime, NULL)
+                   IGNORE NULLS ORDER BY s.game_date LIMIT 1)[SAFE_OFFSET(0)] AS next_game_is_primetime
+  FROM team_days AS d
+  JOIN team_schedule AS s
+    ON s.team_abbr = d.team_abbr AND s.game_status IN (1, 2, 3)
+   AND s.game_date BETWEEN DATE_SUB(d.game_date, INTERVAL 30 DAY) AND DATE_ADD(d.game_date, INTERVAL 14 DAY)
+  GROUP BY d.game_date, d.team_abbr
 ),
 team_calendar AS (
-  -- rest and the week ahead of both teams, from the schedule
+  -- rest and the week ahead of both teams; none when neither has a game in [D-30, D+14]
   SELECT t.game_id, t.player_lookup,
-         DATE_DIFF(t.game_date, MAX(IF(s.team_abbr = t.opponent_team_abbr AND s.game_status = 3
-                                       AND s.game_date < t.game_date, s.game_date, NULL)), DAY)
-           AS opponent_days_rest,
-         MIN(IF(s.team_abbr = t.team_abbr AND s.game_date > t.game_date, s.game_date, NULL)) AS next_game_date,
-         COUNTIF(s.team_abbr = t.team_abbr AND s.game_date > t.game_date
-                 AND s.game_date <= DATE_ADD(t.game_date, INTERVAL 7 DAY)) AS games_in_next_7_days,
-         MIN(IF(s.team_abbr != t.team_abbr AND s.game_date > t.game_date, s.game_date, NULL)) AS opponent_next_game_date,
-         COUNTIF(s.team_abbr != t.team_abbr AND s.game_date > t.game_date
-                 AND s.game_date <= DATE_ADD(t.game_date, INTERVAL 7 DAY)) AS opponent_games_in_next_7_days,
-         ARRAY_AGG(IF(s.team_abbr = t.team_abbr AND s.game_date > t.game_date, s.is_primetime, NULL)
-                   IGNORE NULLS ORDER BY s.game_date LIMIT 1)[SAFE_OFFSET(0)] AS next_game_is_primetime
+         DATE_DIFF(t.game_date, opp.last_final_date, DAY) AS opponent_days_rest,
+         own.next_game_date,
+         COALESCE(own.games_in_next_7_days, 0) AS games_in_next_7_days,
+         opp.next_game_date AS opponent_next_game_date,
+         COALESCE(opp.games_in_next_7_days, 0) AS opponent_games_in_next_7_days,
+         own.next_game_is_primetime
   FROM targets AS t
-  JOIN team_schedule AS s
-    ON s.team_abbr IN (t.team_abbr, t.opponent_team_abbr)
-   AND s.game_date BETWEEN DATE_SUB(t.game_date, INTERVAL 30 DAY) AND DATE_ADD(t.game_date, INTERVAL 14 DAY)
-   AND s.game_status IN (1, 2, 3)
-  GROUP BY t.game_id, t.player_lookup, t.game_date
+  LEFT JOIN team_day_calendar AS own ON own.game_date = t.game_date AND own.team_abbr = t.team_abbr
+  LEFT JOIN team_day_calendar AS opp
+    ON opp.game_date = t.game_date AND opp.team_abbr = t.opponent_team_abbr
+  WHERE own.team_abbr IS NOT NULL OR opp.team_abbr IS NOT NULL
 ),
 /* include fragment: points_prop_lines */,
 /* include fragment: game_lines */,
@@ -215,8 +290,8 @@ assembled AS (
     sp.bookmaker_key AS game_spread_source,
     tot.current_point AS game_total, tot.opening_point AS opening_total,
     tot.bookmaker_key AS game_total_source,
-    fa.* EXCEPT (game_id, player_lookup, target_date),
-    c.* EXCEPT (game_id, player_lookup),
+    fa.* EXCEPT (player_lookup, team_abbr, target_date),
+    c.* EXCEPT (player_lookup, team_abbr, target_date),
     tc.* EXCEPT (game_id, player_lookup),
     inj.injury_status, inj.reason AS injury_reason,
     tm.questionable_teammates, tm.probable_teammates,
@@ -231,8 +306,10 @@ assembled AS (
   LEFT JOIN line_values AS tot
     ON tot.market_key = 'totals' AND tot.game_date = t.game_date AND tot.side = 'game'
    AND tot.home_team_abbr = t.home_abbr AND tot.away_team_abbr = t.away_abbr
-  LEFT JOIN fatigue AS fa ON fa.game_id = t.game_id AND fa.player_lookup = t.player_lookup
-  LEFT JOIN completeness AS c ON c.game_id = t.game_id AND c.player_lookup = t.player_lookup
+  LEFT JOIN fatigue AS fa
+    ON fa.player_lookup = t.player_lookup AND fa.team_abbr = t.team_abbr AND fa.target_date = t.game_date
+  LEFT JOIN completeness AS c
+    ON c.player_lookup = t.player_lookup AND c.team_abbr = t.team_abbr AND c.target_date = t.game_date
   LEFT JOIN team_calendar AS tc ON tc.game_id = t.game_id AND tc.player_lookup = t.player_lookup
   LEFT JOIN injuries AS inj ON inj.game_date = t.game_date AND inj.player_lookup = t.player_lookup
   LEFT JOIN teammates AS tm ON tm.game_id = t.game_id AND tm.player_lookup = t.player_lookup
