@@ -32,6 +32,7 @@ from nbkit import parity
 from nbkit.errors import WarehouseError
 from nbkit.processors import registry
 from nbkit.warehouse import open_warehouse
+from tests.bigquery import plugin
 from tests.bigquery.plugin import for_emulator
 
 pytestmark = pytest.mark.bigquery
@@ -43,17 +44,15 @@ SCHEDULE_AHEAD = dt.timedelta(days=14)  # upcoming_* read the next games from th
 OUTPUTS = [p.TARGET_TABLE for p in registry.all()]
 
 
-_RESULT: dict[str, object] = {}
-
-
-@pytest.fixture
-def result(bigquery_warehouse, emulator_sql, seed7_sample, tmp_path_factory) -> pd.DataFrame:
-    """compare() over every output table, computed once for the module."""
-    if "frame" not in _RESULT:
-        folder = tmp_path_factory.mktemp("parity")
+@pytest.fixture(scope="module")
+def parity_run(bigquery_emulator, _bigquery_admin, seed7_sample, tmp_path_factory) -> dict:
+    """run_both() and compare() over every output table, computed once for the module (a
+    module fixture on ``emulator_warehouse``: the tests reading it leave no rows behind, so
+    they need no per-test emulator reset)."""
+    folder = tmp_path_factory.mktemp("parity")
+    with plugin.emulator_warehouse(bigquery_emulator, _bigquery_admin) as (bq, _):
         source = open_warehouse(seed7_sample, read_only=True)
         duck = open_warehouse(str(folder / "duck.duckdb"))
-        bq = emulator_sql(bigquery_warehouse)
         try:
             tables = parity.input_tables()
             for wh in (duck, bq):
@@ -61,16 +60,21 @@ def result(bigquery_warehouse, emulator_sql, seed7_sample, tmp_path_factory) -> 
                 parity.copy_inputs(source, wh, ["nba_raw.nbac_schedule"],
                                    END + dt.timedelta(days=1), END + SCHEDULE_AHEAD)
             report = parity.run_both(duck, bq, START, END, history_start=HISTORY_START)
-            _RESULT["report"] = report
-            _RESULT["frame"] = parity.compare(duck, bq, OUTPUTS, HISTORY_START, END)
+            frame = parity.compare(duck, bq, OUTPUTS, HISTORY_START, END)
         finally:
             source.close()
             duck.close()
-    return _RESULT["frame"]
+    return {"report": report, "frame": frame}
 
 
-def test_dates_run(result):
-    report = _RESULT["report"]
+@pytest.fixture
+def result(parity_run) -> pd.DataFrame:
+    """compare() over every output table (the module's one run)."""
+    return parity_run["frame"]
+
+
+def test_dates_run(result, parity_run):
+    report = parity_run["report"]
     game_days = [HISTORY_START + dt.timedelta(days=i) for i in range(11)]
     for proc in registry.all():
         expected = [d for d in game_days if d >= START] if proc.PHASE >= 4 else game_days

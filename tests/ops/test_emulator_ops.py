@@ -13,9 +13,11 @@ from nbkit.exitcodes import ExitCode
 from nbkit.executor import RunOptions
 from nbkit.ledger import RUN_HISTORY, Ledger
 from nbkit.plan import make_request
+from nbkit.warehouse.bigquery import ENDPOINT_ENV
+from tests.bigquery.plugin import PROJECT, reset
 from tests.engine.toys import schedule, toy_registry
 
-from .helpers import TABLES, checksums, finish, nbkit, read_until, run_id_from, start
+from .helpers import checksums, finish, nbkit, read_until, run_id_from, start
 
 pytestmark = [pytest.mark.reliability, pytest.mark.bigquery]
 URL = "bigquery://nba-props-platform"
@@ -29,12 +31,6 @@ def bq(bigquery_warehouse):
     bigquery_warehouse.init_schema()
     bigquery_warehouse.write_frame("nba_raw.nbac_schedule", schedule(days=DAYS))
     return bigquery_warehouse
-
-
-def _wipe_outputs_and_ledger(wh) -> None:
-    for table in TABLES + [RUN_HISTORY, "nba_reference.nbkit_runs",
-                           "nba_reference.nbkit_writer_leases"]:
-        wh.execute(f"DELETE FROM `nba-props-platform.{table}` WHERE TRUE")
 
 
 def _stop_mid_run(how: str) -> tuple[int, dict, str, float]:
@@ -53,12 +49,32 @@ def _stop_mid_run(how: str) -> tuple[int, dict, str, float]:
     return code, doc, run_id, time.monotonic() - sent
 
 
+@pytest.fixture(scope="module")
+def uninterrupted(bigquery_emulator, _bigquery_admin) -> list[pd.DataFrame]:
+    """The checksums of one uninterrupted run on the emulator, for both ways of stopping
+    (the same schedule and toys each time: one reference instead of one per test). Read
+    as the tests read theirs (a plain warehouse, no emulator SQL rewrites)."""
+    from nbkit.warehouse.bigquery import BigQueryWarehouse
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENDPOINT_ENV, bigquery_emulator.endpoint)
+        wh = BigQueryWarehouse(project=PROJECT)
+        try:
+            wh.init_schema()
+            wh.write_frame("nba_raw.nbac_schedule", schedule(days=DAYS))
+            code, doc = nbkit(ARGS)
+            assert code == 0 and doc["data"]["status"] == "success", doc
+            return checksums(wh)
+        finally:
+            try:
+                wh.close()
+            finally:
+                reset(_bigquery_admin)
+
+
 @pytest.mark.parametrize("how", ["sigterm", "nbkit-cancel"])
-def test_stop_mid_run_on_the_emulator_then_resume_matches_uninterrupted(bq, how):
-    code, doc = nbkit(ARGS)
-    assert code == 0, doc
-    expected = checksums(bq)
-    _wipe_outputs_and_ledger(bq)
+def test_stop_mid_run_on_the_emulator_then_resume_matches_uninterrupted(uninterrupted, bq, how):
+    expected = uninterrupted
 
     code, doc, run_id, seconds = _stop_mid_run(how)
     assert code == ExitCode.CANCELLED, doc
