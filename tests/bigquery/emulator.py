@@ -8,6 +8,9 @@ not have (docs/bigquery-emulator.md). It runs as a subprocess:
 * ephemeral (in-memory) storage, so every session starts empty;
 * ``BQEMU_ENABLE_FORMAT_EXTENSIONS=false``: skips the avro extension download
   (no network besides PyPI; nbkit never loads Avro);
+* started through tests/bigquery/bqemu_server.py (``bqemulator start`` with a cache of
+  sqlglot parse trees: the emulator parsed each query's SQL ~17 times, most of its CPU);
+  ``NBKIT_BQEMU_PARSE_CACHE=0`` starts the plain ``bqemulator`` binary instead;
 * ready when ``GET /readyz`` answers 200; stopped with SIGTERM (then SIGKILL)
   sent to the process group this module created, never by name.
 
