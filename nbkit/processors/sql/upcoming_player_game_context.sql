@@ -101,6 +101,7 @@ lookback_days AS (
 ),
 lookback_weeks AS (
   -- the same windows by week number: a player's games are joined a week at a time, then trimmed
+  -- (DIV of a call, not of `x - 30`: sqlglot drops the parentheses of DIV(x - 30, 7) for DuckDB)
   SELECT DISTINCT d AS target_date, window_week
   FROM UNNEST(@dates) AS d,
        UNNEST(GENERATE_ARRAY(DIV(UNIX_DATE(DATE_SUB(d, INTERVAL 30 DAY)), 7),
