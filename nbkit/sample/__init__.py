@@ -93,11 +93,7 @@ def generate_raw(seed: int = 7, as_of: dt.date = DEFAULT_AS_OF,
         ParamsError: for a non-integer or negative seed, an as_of outside the calendar or
             a synthetic_seasons that is not a whole number from 0 to MAX_SYNTHETIC_SEASONS.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ParamsError(f"seed {seed!r} is not an integer", "pass a whole number, e.g. seed=7")
-    seed = parse_seed(seed)
-    as_of = check_as_of(as_of)
-    synthetic_seasons = check_synthetic_seasons(synthetic_seasons)
+    seed, as_of, synthetic_seasons = _checked(seed, as_of, synthetic_seasons)
     from nbkit.sample.tables import build_tables
 
     return build_tables(seed, as_of, progress or (lambda message: None), synthetic_seasons)
@@ -111,7 +107,9 @@ def build_sample(warehouse: Warehouse, seed: int = 7, as_of: dt.date = DEFAULT_A
     Creates any missing table first (``init_schema`` is idempotent). Every table is
     replaced over the whole calendar, synthetic seasons' dates included, so rebuilding
     with another seed, as-of date or number of synthetic seasons leaves no rows of the
-    previous build behind.
+    previous build behind. The rows are those of ``generate_raw``, in the same order, but
+    written one table of one era at a time as they are made (never all frames at once),
+    so memory stays near one era's simulation whatever the number of synthetic seasons.
 
     Args:
         synthetic_seasons: extra seasons before the real ones (see ``generate_raw``).
@@ -119,19 +117,36 @@ def build_sample(warehouse: Warehouse, seed: int = 7, as_of: dt.date = DEFAULT_A
     Returns:
         Rows written per table id.
     """
-    from nbkit.sample.writer import write_tables
+    from nbkit.sample.tables import stream_tables
+    from nbkit.sample.writer import write_stream
 
+    seed, as_of, synthetic_seasons = _checked(seed, as_of, synthetic_seasons)
     say = progress or (lambda message: None)
     started = time.monotonic()
-    frames = generate_raw(seed, as_of, say, synthetic_seasons)
-    say(f"generated {sum(len(f) for f in frames.values()):,} rows in "
-        f"{time.monotonic() - started:.1f} s; writing")
-    _return_freed_memory()
     warehouse.init_schema()
-    counts = write_tables(warehouse, frames, say)
+    counts = write_stream(warehouse, _trimmed(stream_tables(seed, as_of, say,
+                                                            synthetic_seasons)), say)
+    counts = {table: counts[table] for table in TABLES}
+    say(f"generated and wrote {sum(counts.values()):,} rows in "
+        f"{time.monotonic() - started:.1f} s")
     log.info("sample built: seed %s, as_of %s, %s synthetic seasons, %s rows", seed, as_of,
              synthetic_seasons, sum(counts.values()))
     return counts
+
+
+def _checked(seed: object, as_of: dt.date, synthetic_seasons: object) -> tuple[int, dt.date, int]:
+    """The validated arguments of generate_raw and build_sample; ParamsError otherwise."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ParamsError(f"seed {seed!r} is not an integer", "pass a whole number, e.g. seed=7")
+    return parse_seed(seed), check_as_of(as_of), check_synthetic_seasons(synthetic_seasons)
+
+
+def _trimmed(pieces):
+    """The pieces, with the freed heap handed back to the OS before each is written."""
+    for piece in pieces:
+        _return_freed_memory()
+        yield piece
+        del piece
 
 
 def _return_freed_memory() -> None:

@@ -40,9 +40,10 @@ from nbkit.errors import ParamsError
 from nbkit.sample.common import rng_for
 from nbkit.sample.reference import SEASONS, calendar, season_label, shift_date, source_season
 
-# 8x the real seasons (back to 1993-94). Generation holds every frame in memory: measured
-# peak 3.4 GB for K=12 (4.9 M rows), about +0.6 GB per era of 4 seasons, so K=28 needs
-# ~6 GB. Hard limits lie further: ids have two digits for the season (100 seasons) and a
+# 8x the real seasons (back to 1993-94). generate_raw holds every frame in memory (peak
+# 3.4 GB for K=12, 4.9 M rows, about +0.6 GB per era of 4 seasons); build_sample writes one
+# table of one era at a time (peak 1.25 GB for K=12, measured; the growth per era is
+# DuckDB's cache of the rows already written). Hard limits lie further: ids have two digits for the season (100 seasons) and a
 # shift past 1904 would turn 2024-02-29 into the non-date 1900-02-29.
 MAX_SYNTHETIC_SEASONS = 28
 _PLAYERS_PER_ERA = 10_000  # player_idx block of an era: ids derived from it never collide

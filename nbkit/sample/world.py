@@ -50,15 +50,19 @@ class World:
         return self.era.rng(self.seed, stream)
 
 
-def simulate(seed: int, era: Era = REAL, taken: frozenset[str] = frozenset()) -> World:
+def simulate(seed: int, era: Era = REAL, taken: frozenset[str] = frozenset(),
+             league: League | None = None) -> World:
     """Simulate the league for ``seed`` (deterministic) on the era's calendar.
 
     Args:
         seed: the sample seed.
         era: which copy of the calendar (default: the real seasons).
         taken: player lookups of other eras, never reused for this era's players.
+        league: the era's league if already built (``build_league`` with the same seed,
+            era and taken); ``taken`` is then not used.
     """
-    league = build_league(seed, season_bounds(era), era, taken)
+    if league is None:
+        league = build_league(seed, season_bounds(era), era, taken)
     strength = team_strength(league)
     regular = regular_season(seed, league, era)
     post, squads = postseason(seed, league, regular, strength, era)

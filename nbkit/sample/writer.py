@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
+
+import pandas as pd
 
 from nbkit import schema
 from nbkit.sample.era import MAX_SYNTHETIC_SEASONS, synthetic_eras
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from nbkit.warehouse import Warehouse
 
 # Every date a sample row of the real seasons can carry; replacing all of them (and the
@@ -25,19 +25,45 @@ def write_tables(warehouse: Warehouse, frames: dict[str, pd.DataFrame],
     """Write each frame into its table; return rows written per table.
 
     Frames are taken out of ``frames`` as they are written (the dict is emptied), so each
-    frame's memory is free for the next table's staging: this keeps the peak of a sample
-    build under the 1.5 GiB budget of ``make demo``.
+    frame's memory is free for the next table's staging.
+    """
+    def pieces():
+        for table_id in list(frames):
+            yield table_id, frames.pop(table_id)
+    return write_stream(warehouse, pieces(), progress)
+
+
+def write_stream(warehouse: Warehouse, pieces: Iterable[tuple[str, pd.DataFrame]],
+                 progress: Callable[[str], None]) -> dict[str, int]:
+    """Write (table id, frame) pieces in order, replacing each table; return rows per table
+    (in the order the tables first appear).
+
+    A partitioned table's first piece replaces every date a sample build can write
+    (``SPAN`` and the synthetic seasons' dates), so nothing of an earlier build survives;
+    its later pieces (other eras: other dates) replace only their own dates, after the
+    rows already written. Each frame is written and dropped before the next piece is
+    made, so a build holds one table of one era at a time. Unpartitioned tables (small)
+    are gathered and each replaced whole, in one statement, at the end.
     """
     first = synthetic_eras(MAX_SYNTHETIC_SEASONS)[-1][0].back(SPAN[0])
     dates = [first + dt.timedelta(days=i) for i in range((SPAN[1] - first).days + 1)]
-    counts = {}
-    for table_id in list(frames):
-        frame = frames.pop(table_id)
+    counts: dict[str, int] = {}
+    whole: dict[str, list[pd.DataFrame]] = {}
+    for table_id, frame in pieces:
         table = schema.get_table(table_id)
-        if table.partition_column:
+        if not table.partition_column:
+            counts.setdefault(table_id, 0)  # counts keep the order tables first appear in
+            whole.setdefault(table_id, []).append(frame)
+            continue
+        if table_id not in counts:
             counts[table_id] = warehouse.write_frame(table_id, frame, dates=dates).inserted
-        else:
-            counts[table_id] = _replace_unpartitioned(warehouse, table, frame)
+        elif len(frame):
+            counts[table_id] += warehouse.write_frame(table_id, frame).inserted
+        del frame
+        progress(f"wrote {counts[table_id]:,} rows to {table_id}")
+    for table_id, parts in whole.items():
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        counts[table_id] = _replace_unpartitioned(warehouse, schema.get_table(table_id), frame)
         progress(f"wrote {counts[table_id]:,} rows to {table_id}")
     return counts
 
