@@ -152,11 +152,10 @@ class _RowCounter:
 
 def _dry_run(warehouse: Warehouse, proc, dates: list[dt.date]) -> int | None:
     """Bytes a dry run reports, or None where no dry run could be made."""
-    dry = getattr(warehouse, "dry_run_bytes", None)
-    if dry is None or not getattr(proc, "SQL_FILE", None):
+    if not getattr(proc, "SQL_FILE", None):
         return None
     try:
-        return dry(proc.sql_text(), {"dates": dates})
+        return warehouse.dry_run_bytes(proc.sql_text(), {"dates": dates})
     except StatementRefusedError as err:
         # A refused statement (bad SQL, no partition filter on a table that requires one)
         # would fail the same way mid-run: say so now, before anything is written.

@@ -73,8 +73,6 @@ def copy_inputs(source_wh: Warehouse, target_wh: Warehouse, tables: Iterable[str
     (``nba_reference.nba_players_registry``, ``nba_static.travel_distances``, ...) are
     replaced whole, as the sample writer does. Returns rows written per table.
     """
-    from nbkit.sample.writer import _replace_unpartitioned
-
     tables = list(tables) if tables is not None else input_tables()
     target_wh.init_schema()
     window = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
@@ -90,7 +88,7 @@ def copy_inputs(source_wh: Warehouse, target_wh: Warehouse, tables: Iterable[str
             counts[table_id] = target_wh.write_frame(table_id, frame, dates=window).inserted
         else:
             frame = source_wh.query(f"SELECT {columns} FROM {source}")
-            counts[table_id] = _replace_unpartitioned(target_wh, table, frame)
+            counts[table_id] = target_wh.replace_table(table_id, frame).inserted
     return counts
 
 

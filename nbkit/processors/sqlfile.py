@@ -127,7 +127,7 @@ def parse_select(sql: str, path: Path | str) -> exp.Expression:
 
 def _parsed(sql: str) -> list[exp.Expression]:
     # Shared with the warehouse, which reads the SELECT's column names from the same parse.
-    from nbkit.warehouse.sql import parsed_once
+    from nbkit.sql_parse import parsed_once
 
     return list(parsed_once(sql))
 

@@ -63,28 +63,6 @@ def write_stream(warehouse: Warehouse, pieces: Iterable[tuple[str, pd.DataFrame]
         progress(f"wrote {counts[table_id]:,} rows to {table_id}")
     for table_id, parts in whole.items():
         frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        counts[table_id] = _replace_unpartitioned(warehouse, schema.get_table(table_id), frame)
+        counts[table_id] = warehouse.replace_table(table_id, frame).inserted
         progress(f"wrote {counts[table_id]:,} rows to {table_id}")
     return counts
-
-
-def _replace_unpartitioned(warehouse: Warehouse, table: schema.Table,
-                           frame: pd.DataFrame) -> int:
-    """Atomically replace all rows of an unpartitioned table with the frame's rows.
-
-    ``Warehouse.write_frame`` replaces date partitions only, so this stages the frame the
-    same way and swaps the whole table in one MERGE (the statement write_frame uses, minus
-    the date filter). It relies on the backend's ``_staged`` hook.
-    """
-    columns = [c for c in table.column_names if c in frame.columns]
-    casts = ", ".join(f"CAST(`{c}` AS {table.column(c).type}) AS `{c}`" for c in columns)
-    names = ", ".join(f"`{c}`" for c in columns)
-    values = ", ".join(f"S.`{c}`" for c in columns)
-    with warehouse._staged(table, frame) as relation:  # noqa: SLF001 - see docstring
-        warehouse.execute(
-            f"MERGE `{warehouse.project}.{table.id}` T\n"
-            f"USING (SELECT {casts} FROM {relation}) S\n"
-            f"ON FALSE\n"
-            f"WHEN NOT MATCHED BY SOURCE THEN DELETE\n"
-            f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})")
-    return len(frame)

@@ -183,11 +183,7 @@ class Warehouse(ABC):
             keep: None replaces the dates; ``"all"`` keeps their existing rows (append);
                 a tuple of key columns keeps existing rows whose key the frame lacks (upsert).
         """
-        table = schema.get_table(table_id)
-        unknown = [c for c in frame.columns if c not in table.column_names]
-        if unknown:
-            raise WarehouseError(f"Columns {unknown[:5]} are not in {table.id}",
-                                 "rename or drop them to match the schema", table=table.id)
+        table = _frame_table(table_id, frame)
         if dates is None:
             dates = frame[table.partition_column].dropna().unique() if len(frame) else []
         dates = _as_dates(dates)
@@ -200,8 +196,40 @@ class Warehouse(ABC):
                 return self.replace_dates(table.id, dates, select)
         return self._guard(write, table=table.id)
 
+    def replace_table(self, table_id: str, frame: pd.DataFrame) -> ReplaceResult:
+        """Atomically replace every row of a table (partitioned or not) with the frame's rows.
+
+        One MERGE: the frame staged as ``write_frame`` does, existing rows deleted and the
+        frame's inserted in the same statement, so a reader sees the old table or the new one.
+        """
+        table = _frame_table(table_id, frame)
+        columns = [c for c in table.column_names if c in frame.columns]
+        casts = ", ".join(f"CAST(`{c}` AS {table.column(c).type}) AS `{c}`" for c in columns)
+        names = ", ".join(f"`{c}`" for c in columns)
+        values = ", ".join(f"S.`{c}`" for c in columns)
+
+        def write() -> ReplaceResult:
+            with self._staged(table, frame) as relation:
+                affected = self.execute(f"MERGE `{self.project}.{table.id}` T\n"
+                                        f"USING (SELECT {casts} FROM {relation}) S\n"
+                                        f"ON FALSE\n"
+                                        f"WHEN NOT MATCHED BY SOURCE THEN DELETE\n"
+                                        f"WHEN NOT MATCHED THEN INSERT ({names}) "
+                                        f"VALUES ({values})")
+            return ReplaceResult(table.id, (), max(affected - len(frame), 0), len(frame))
+        return self._guard(write, table=table.id)
+
     def close(self) -> None:
         self._close()
+
+    def dry_run_bytes(self, sql: str, params: dict) -> int | None:
+        """Bytes the statement would scan, from a dry run that runs nothing; None where the
+        backend cannot tell (the embedded warehouse).
+
+        Raises:
+            StatementRefusedError: the engine refuses the statement itself.
+        """
+        return None
 
     def is_transient(self, error: BaseException) -> bool:
         """True if running the same statement again may succeed (the retry policy's test).
@@ -288,6 +316,16 @@ class Warehouse(ABC):
             problem, fix = translated
             raise WarehouseError(problem, fix, table=table or _first_table(statement),
                                  statement=statement) from err
+
+
+def _frame_table(table_id: str, frame: pd.DataFrame) -> schema.Table:
+    """The schema table a frame is written to; refuse columns the table does not have."""
+    table = schema.get_table(table_id)
+    unknown = [c for c in frame.columns if c not in table.column_names]
+    if unknown:
+        raise WarehouseError(f"Columns {unknown[:5]} are not in {table.id}",
+                             "rename or drop them to match the schema", table=table.id)
+    return table
 
 
 def merge_statement(project: str, table: schema.Table, columns: list[str], select_sql: str) -> str:

@@ -17,6 +17,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from nbkit.errors import SqlError
+from nbkit.sql_parse import parsed_once  # noqa: F401 - the backends read it from here
 
 
 _STRING_AGG_IGNORE_NULLS = re.compile(r"STRING_AGG\s*\([^()]*IGNORE\s+NULLS", re.I)
@@ -61,13 +62,6 @@ def parse_bigquery(sql: str) -> list[exp.Expression]:
     if not trees:
         raise SqlError("The SQL contains no statement", "pass a BigQuery Standard SQL statement")
     return trees
-
-
-@functools.lru_cache(maxsize=256)
-def parsed_once(sql: str) -> tuple[exp.Expression, ...]:
-    """The BigQuery statements of ``sql``, parsed once per text and shared: read them,
-    never modify them (copy first). Raises sqlglot's ParseError as ``sqlglot.parse``."""
-    return tuple(t for t in sqlglot.parse(sql, read="bigquery") if t is not None)
 
 
 def parameter_names(tree: exp.Expression) -> tuple[str, ...]:

@@ -29,6 +29,10 @@ def count(wh, where="TRUE", params=None) -> int:
     return int(wh.query(sql, params or {})["n"].iloc[0])
 
 
+def count_rows(wh, table: str) -> int:
+    return int(wh.query(f"SELECT COUNT(*) AS n FROM `{wh.project}.{table}`")["n"][0])
+
+
 def test_query_returns_dataframe_with_params(warehouse):
     frame = warehouse.query("SELECT @a AS a, @d AS d, @s AS s",
                             {"a": 5, "d": D(2024, 1, 2), "s": "x"})
@@ -51,6 +55,23 @@ def test_write_frame_then_replace_same_dates_never_duplicates(warehouse):
     assert (result.deleted, result.inserted) == (4, 4)
     assert count(warehouse, "game_date = @d", {"d": day1}) == 4
     assert count(warehouse, "game_date = @d", {"d": day2}) == 2
+
+
+def test_replace_table_swaps_every_row_of_an_unpartitioned_table(warehouse):
+    table = "nba_static.travel_distances"
+
+    def pairs(*teams):
+        return pd.DataFrame({"from_team": list(teams), "to_team": ["BOS"] * len(teams),
+                             "distance_miles": [100 * (i + 1) for i in range(len(teams))]})
+    warehouse.replace_table(table, pairs("LAL", "NYK", "MIA"))
+    for _ in range(2):
+        result = warehouse.replace_table(table, pairs("DEN", "PHX"))
+    assert (result.deleted, result.inserted) == (2, 2)
+    rows = warehouse.query(f"SELECT from_team FROM `{warehouse.project}.{table}` ORDER BY 1")
+    assert rows["from_team"].tolist() == ["DEN", "PHX"]
+    with pytest.raises(WarehouseError, match="not in nba_static.travel_distances"):
+        warehouse.replace_table(table, pairs("LAL").assign(no_such_column=1))
+    assert count_rows(warehouse, table) == 2
 
 
 def test_replace_dates_writes_only_requested_dates(warehouse):
