@@ -227,11 +227,11 @@ class _Runner:
         bytes_estimated = cost.check_budget(estimates, self.opt.max_bytes_billed)
         self.bytes_billed = 0
         tables = sorted({p.TARGET_TABLE for p in procs if p.TARGET_TABLE})
-        self.lease = self.ledger.acquire(self.run_id, tables, self.plan.dates(),
+        self.lease = self.ledger.leases.acquire(self.run_id, tables, self.plan.dates(),
                                          ttl_seconds=self.opt.lease_ttl_seconds,
                                          take_over_stale=self.opt.take_over_stale_lease)
         self.last_beat = time.monotonic()
-        for old in self.ledger.taken_over:
+        for old in self.ledger.leases.taken_over:
             self.alerts.append(f"LEASE TAKEN OVER from run {old['run_id']} (pid {old['pid']} on "
                                f"{old['host']}): its holder was dead or its heartbeat expired")
         versions = {p.NAME: self._version(p) for p in procs}
@@ -266,7 +266,7 @@ class _Runner:
         try:
             self.ledger.finish_run(self.run_id, run_started, status, counts, self.alerts,
                                    bytes_billed=self.bytes_billed)
-            self.ledger.release(self.lease)
+            self.ledger.leases.release(self.lease)
             cancelling.clear_request(self.wh, self.run_id)
         except Exception:  # noqa: BLE001 - never hide the original error
             log.exception("could not close run %s in the ledger", self.run_id)
@@ -460,7 +460,7 @@ class _Runner:
         if time.monotonic() - self.last_beat < self.opt.lease_ttl_seconds / 3:
             return
         with self.lock:
-            self.ledger.heartbeat(self.lease, self.opt.lease_ttl_seconds)
+            self.ledger.leases.heartbeat(self.lease, self.opt.lease_ttl_seconds)
             self.last_beat = time.monotonic()
 
     def _cancel_alert(self) -> str:

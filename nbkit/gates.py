@@ -15,6 +15,7 @@ import pandas as pd
 
 from nbkit import gaps, schema
 from nbkit.calendar import SeasonCalendar
+from nbkit.leases import Leases
 from nbkit.ledger import PHASE_NAMES, Ledger
 from nbkit.processors import registry as default_registry
 from nbkit.status import load_calendar
@@ -64,7 +65,7 @@ def gate0(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFrame:
     cal = load_calendar(warehouse, start, end)
     out.run("phase 2 sources against the schedule", lambda: _phase2_checks(out, warehouse, cal))
     out.run("catalogue health", lambda: catalogue_health(out, present))
-    leases = Ledger(warehouse).active_leases()
+    leases = Leases(warehouse).active()
     now = pd.Timestamp.now(tz="UTC")
     live = leases[pd.to_datetime(leases["expires_at"], utc=True) >= now] if len(leases) else leases
     out.add("no writer lease held", len(live), "= 0", FAIL if len(live) else PASS,

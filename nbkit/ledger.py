@@ -1,4 +1,4 @@
-"""The run ledger, in the warehouse itself: processor_run_history, nbkit_runs, leases.
+"""The run ledger, in the warehouse itself: processor_run_history and nbkit_runs.
 
 Resume needs no state outside the warehouse: what succeeded, at which code
 version, is read back from ``nba_reference.processor_run_history``. Every
@@ -9,14 +9,12 @@ date partition), like every other write nbkit makes.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 import socket
 import subprocess
-import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
@@ -24,22 +22,16 @@ import pandas as pd
 from nbkit.secrets import SECRET_WORDS, redact  # noqa: F401 - re-exported
 from nbkit.calendar import season_of_date
 from nbkit.errors import NbkitError
+from nbkit.leases import Leases, is_missing, operator_name, utc_now
 
 if TYPE_CHECKING:
     from nbkit.warehouse import Warehouse
 
 RUN_HISTORY = "nba_reference.processor_run_history"
 RUNS = "nba_reference.nbkit_runs"
-LEASES = "nba_reference.nbkit_writer_leases"
 PHASE_NAMES = {3: "phase_3_analytics", 4: "phase_4_precompute"}
 # One outcome per processor, date, status and attempt within a run.
 HISTORY_IDENTITY = ("run_id", "processor_name", "data_date", "status", "retry_attempt")
-SETTLE_SECONDS = 60.0          # longest wait for a rival lease to decide before refusing
-SETTLE_POLL_SECONDS = 0.5
-
-
-class LeaseHeldError(NbkitError):
-    """Raised when another writer holds a lease on overlapping tables and dates."""
 
 
 @dataclass(frozen=True)
@@ -65,27 +57,8 @@ class Outcome:
     chunk_bytes_billed: int = 0      # what those jobs billed, for the whole chunk
 
 
-@dataclass
-class Lease:
-    """A writer lease: who may write which tables and dates until when."""
-
-    lease_id: str
-    owner: str
-    host: str
-    pid: int
-    run_id: str
-    tables: list[str]
-    dates: list[dt.date]
-    acquired_at: dt.datetime
-    expires_at: dt.datetime
-    lease_date: dt.date = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.lease_date = self.acquired_at.date()
-
-
 def new_run_id(prefix: str = "nbkit") -> str:
-    return f"{prefix}_{_now():%Y%m%d_%H%M%S}_{uuid.uuid4().hex[:8]}"
+    return f"{prefix}_{utc_now():%Y%m%d_%H%M%S}_{uuid.uuid4().hex[:8]}"
 
 
 def git_revision() -> str | None:
@@ -103,7 +76,7 @@ class Ledger:
     def __init__(self, warehouse: Warehouse) -> None:
         self.warehouse = warehouse
         self.project = warehouse.project
-        self.taken_over: list[dict] = []
+        self.leases = Leases(warehouse)
 
     # ------------------------------------------------------------------ runs
     def start_run(self, run_id: str, command: str, parameters: dict,
@@ -111,14 +84,14 @@ class Ledger:
                   dates_planned: int = 0, tasks_planned: int = 0,
                   override_incomplete_upstream: bool = False,
                   bytes_estimated: int | None = None) -> dt.datetime:
-        started = _now()
+        started = utc_now()
         row = {
             "run_id": run_id, "run_date": started.date(), "started_at": started,
             "status": "running", "command": command,
             "parameters": json.dumps(redact(parameters), default=str),
             "code_versions": json.dumps(code_versions), "git_revision": git_revision(),
             "nbkit_version": _version(), "backend": self.warehouse.backend,
-            "host": socket.gethostname(), "pid": os.getpid(), "operator": _operator(),
+            "host": socket.gethostname(), "pid": os.getpid(), "operator": operator_name(),
             "notebook_path": notebook_path, "dates_planned": dates_planned,
             "tasks_planned": tasks_planned,
             "override_incomplete_upstream": override_incomplete_upstream,
@@ -132,7 +105,7 @@ class Ledger:
                    gate_verdicts: dict | None = None, **extra) -> None:
         current = self.run(run_id)
         row = {**current, "run_date": started_at.date(), "status": status,
-               "finished_at": _now(), "processed_at": _now(),
+               "finished_at": utc_now(), "processed_at": utc_now(),
                "tasks_succeeded": counts.get("success", 0),
                "tasks_failed": counts.get("failed", 0) + counts.get("partial", 0),
                "tasks_skipped": counts.get("skipped", 0),
@@ -148,7 +121,7 @@ class Ledger:
             raise NbkitError(f"No run {run_id!r} in the ledger",
                              "list runs with: nbkit sql \"SELECT run_id, status FROM "
                              "nba_reference.nbkit_runs ORDER BY started_at DESC\"")
-        return {k: (None if _isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+        return {k: (None if is_missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
 
     def runs(self, limit: int = 50) -> pd.DataFrame:
         return self.warehouse.query(
@@ -194,108 +167,6 @@ class Ledger:
                   WHERE data_date BETWEEN @start AND @end"""
         return self.warehouse.query(sql, {"start": start, "end": end})
 
-    # ------------------------------------------------------------------ leases
-    def acquire(self, run_id: str, tables: Iterable[str], dates: Iterable[dt.date],
-                ttl_seconds: int = 900, take_over_stale: bool = False,
-                owner: str | None = None) -> Lease:
-        """Take a writer lease on tables x dates, or raise LeaseHeldError naming the holder.
-
-        Leases on disjoint tables or dates coexist (two seasons on two machines). A
-        lease whose heartbeat expired is stale: it blocks until taken over explicitly.
-
-        The warehouse has no compare-and-swap, so the lease is written as ``acquiring``
-        and kept only if no other live lease overlaps it when read back. Of two writers
-        that both wrote before either read, at least the later one sees the other
-        (that is the whole exclusion argument, whatever the clocks say); the earlier
-        lease wins a tie, waiting while the later one is still ``acquiring``.
-        """
-        now = _now()
-        lease = Lease(uuid.uuid4().hex[:16], owner or _operator(), socket.gethostname(),
-                      os.getpid(), run_id, sorted(set(tables)), sorted(set(dates)), now,
-                      now + dt.timedelta(seconds=ttl_seconds))
-        conflicts = self._conflicts(lease)
-        dead = [c for c in conflicts if _holder_is_dead(c)]
-        stale = [c for c in conflicts if c["expires_at"] < now and c not in dead]
-        live = [c for c in conflicts if c["expires_at"] >= now and c not in dead]
-        if live:
-            raise LeaseHeldError(_held_message(live[0]), "wait for that run to finish, or run "
-                                 "disjoint dates; see it with `nbkit leases`")
-        if stale and not take_over_stale:
-            raise LeaseHeldError(_held_message(stale[0], stale=True),
-                                 "if that run is dead, rerun with --take-over-stale-lease")
-        self._write_lease(lease, "acquiring")
-        self._settle(lease)
-        for old in stale + dead:  # only the winner records the takeover
-            self._set_status(old, "taken_over", taken_over_by=lease.lease_id)
-            self.taken_over.append(old)
-        self._write_lease(lease, "active")
-        return lease
-
-    def _settle(self, lease: Lease) -> None:
-        """Keep the freshly written lease, or release it and raise if another overlaps it."""
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while True:
-            now = _now()
-            rivals = [c for c in self._conflicts(lease) if c["expires_at"] >= now
-                      and not _holder_is_dead(c)]
-            if not rivals:
-                return
-            blocking = [c for c in rivals if c["status"] == "active"
-                        or (c["acquired_at"], c["lease_id"]) < (lease.acquired_at,
-                                                                lease.lease_id)]
-            if blocking or time.monotonic() >= deadline:
-                self.release(lease)
-                raise LeaseHeldError(_held_message((blocking or rivals)[0]),
-                                     "wait for that run to finish, or run disjoint dates; "
-                                     "see it with `nbkit leases`")
-            time.sleep(SETTLE_POLL_SECONDS)  # a later lease still deciding: see which way
-
-    def heartbeat(self, lease: Lease, ttl_seconds: int = 900) -> None:
-        lease.expires_at = _now() + dt.timedelta(seconds=ttl_seconds)
-        self._write_lease(lease, "active")
-
-    def release(self, lease: Lease) -> None:
-        self._write_lease(lease, "released", released_at=_now())
-
-    def active_leases(self) -> pd.DataFrame:
-        return self.warehouse.query(
-            f"SELECT * FROM `{self.project}.{LEASES}` WHERE status = 'active' "
-            f"ORDER BY acquired_at")
-
-    def _conflicts(self, lease: Lease) -> list[dict]:
-        """Leases (active or still acquiring) other than ``lease`` on its tables x dates."""
-        held = self.warehouse.query(
-            f"SELECT * FROM `{self.project}.{LEASES}` "
-            f"WHERE status IN ('active', 'acquiring') ORDER BY acquired_at")
-        out = []
-        for row in held.to_dict("records"):
-            if row["lease_id"] == lease.lease_id:
-                continue
-            tables = set(_as_list(row["tables"]))
-            dates = {pd.Timestamp(d).date() for d in _as_list(row["dates"])}
-            if tables & set(lease.tables) and dates & set(lease.dates):
-                row["expires_at"] = pd.Timestamp(row["expires_at"]).to_pydatetime()
-                row["acquired_at"] = pd.Timestamp(row["acquired_at"]).to_pydatetime()
-                out.append(row)
-        return out
-
-    def _write_lease(self, lease: Lease, status: str, released_at=None) -> None:
-        row = {"lease_id": lease.lease_id, "lease_date": lease.lease_date, "run_id": lease.run_id,
-               "owner": lease.owner, "host": lease.host, "pid": lease.pid,
-               "tables": lease.tables, "dates": lease.dates, "acquired_at": lease.acquired_at,
-               "heartbeat_at": _now(), "expires_at": lease.expires_at,
-               "released_at": released_at, "status": status, "processed_at": _now()}
-        self.warehouse.write_frame(LEASES, pd.DataFrame([row]), keep=("lease_id",))
-
-    def _set_status(self, row: dict, status: str, taken_over_by: str | None = None) -> None:
-        row = {k: v for k, v in row.items() if not _isna(v) or isinstance(v, (list, tuple))}
-        row.update(status=status, taken_over_by=taken_over_by, processed_at=_now(),
-                   lease_date=pd.Timestamp(row["lease_date"]).date(),
-                   tables=list(_as_list(row["tables"])),
-                   dates=[pd.Timestamp(d).date() for d in _as_list(row["dates"])])
-        self.warehouse.write_frame(LEASES, pd.DataFrame([row]), keep=("lease_id",))
-
-
 def _history_row(run_id: str, o: Outcome, trigger: str) -> dict:
     dataset, table = o.output_table.split(".")
     errors = [{"error_type": "ProcessorError", "error_message": o.error,
@@ -322,56 +193,8 @@ def _history_row(run_id: str, o: Outcome, trigger: str) -> dict:
     }
 
 
-def _holder_is_dead(row: dict) -> bool:
-    """True only when the holder ran on this host and its process no longer exists."""
-    if row.get("host") != socket.gethostname() or _isna(row.get("pid")):
-        return False
-    try:
-        os.kill(int(row["pid"]), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
-
-
-def _held_message(row: dict, stale: bool = False) -> str:
-    kind = "A stale lease (heartbeat expired)" if stale else "Another writer"
-    return (f"{kind} holds {len(_as_list(row['tables']))} overlapping table(s): owner "
-            f"{row['owner']} on {row['host']} pid {row['pid']}, run {row['run_id']}, "
-            f"lease {row['lease_id']} until {row['expires_at']:%Y-%m-%d %H:%M:%S} UTC")
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return json.loads(value)
-    return list(value)
-
-
-def _isna(value) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _clean(row: dict) -> dict:
     return {k: v for k, v in row.items() if k in _RUN_COLUMNS}
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _operator() -> str:
-    try:
-        from nbkit import settings
-
-        return settings.current().operator or getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _version() -> str:

@@ -52,7 +52,7 @@ def add_leases(add, parents) -> None:
 def cmd_ready(args) -> int:
     """The sensor: 0 ready, 4 a live lease overlaps, 3 inputs incomplete."""
     from nbkit.backfill import prepare
-    from nbkit.ledger import Ledger
+    from nbkit.leases import Leases
     from nbkit.processors import registry
 
     from nbkit.plan import make_request
@@ -70,7 +70,7 @@ def cmd_ready(args) -> int:
         tables = {registry.get_or_raise(t.processor).TARGET_TABLE for t in plan.runnable()}
         dates = set(plan.dates())
         now = dt.datetime.now(dt.timezone.utc)
-        for lease in Ledger(wh).active_leases().to_dict("records"):
+        for lease in Leases(wh).active().to_dict("records"):
             import pandas as pd
 
             from nbkit.runs import _as_list
@@ -172,11 +172,11 @@ def cmd_runs(args) -> int:
 
 def cmd_leases(args) -> int:
     from nbkit import runs as records
-    from nbkit.ledger import Ledger
+    from nbkit.leases import Leases
     from nbkit.status import load_calendar
 
     with _open(args, read_only=True, wait=30.0) as wh:
-        frame = Ledger(wh).active_leases()
+        frame = Leases(wh).active()
         try:
             game_dates = load_calendar(wh).game_dates() if len(frame) else []
         except Exception:  # noqa: BLE001 - no schedule: collapse consecutive days instead

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nbkit.errors import ParamsError
+from nbkit.leases import as_list
 from nbkit.ledger import redact
 
 if TYPE_CHECKING:
@@ -110,8 +111,8 @@ def compact_leases(leases: pd.DataFrame, game_dates: list[dt.date] | None = None
     """
     rows = []
     for lease in leases.to_dict("records"):
-        dates = sorted({pd.Timestamp(d).date() for d in _as_list(lease.get("dates"))})
-        tables = sorted(_as_list(lease.get("tables")))
+        dates = sorted({pd.Timestamp(d).date() for d in as_list(lease.get("dates"))})
+        tables = sorted(as_list(lease.get("tables")))
         rows.append({"lease_id": lease["lease_id"], "run_id": lease.get("run_id"),
                      "holder": f"{lease.get('owner')}@{lease.get('host')} pid {lease.get('pid')}",
                      "status": lease.get("status"), "expires_at": lease.get("expires_at"),
@@ -171,11 +172,3 @@ def _json(value) -> dict:
         return json.loads(value) if isinstance(value, str) and value else {}
     except ValueError:
         return {}
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return json.loads(value)
-    return list(value)

@@ -75,8 +75,8 @@ def test_verdict(verdicts, expected):
 
 def test_gate0_on_an_empty_warehouse_fails_and_names_the_fix(wh):
     ledger = Ledger(wh)
-    ledger.acquire("run_live", [TOGS], [D1], owner="ana")
-    ledger.acquire("run_gone", [TOGS], [D2], owner="bob", ttl_seconds=-5)  # expired
+    ledger.leases.acquire("run_live", [TOGS], [D1], owner="ana")
+    ledger.leases.acquire("run_gone", [TOGS], [D2], owner="bob", ttl_seconds=-5)  # expired
     checks = gates.gate0(wh, D1, D5)
     assert list(checks.columns) == gates.COLUMNS and set(checks["gate"]) == {"gate0"}
     got = by_check(checks)

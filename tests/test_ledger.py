@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from nbkit.errors import NbkitError
-from nbkit.ledger import LEASES, RUN_HISTORY, RUNS, Ledger, Outcome
+from nbkit.leases import LEASES
+from nbkit.ledger import RUN_HISTORY, RUNS, Ledger, Outcome
 
 from .engine.toys import ToyDefense, ToyTeamRows
 
@@ -230,31 +231,31 @@ def test_runs_lists_the_newest_first_up_to_the_limit(wh):
 
 def test_heartbeat_extends_a_lease_and_release_ends_it(wh):
     ledger = Ledger(wh)
-    lease = ledger.acquire("run_a", [TOGS], [D1, D2], ttl_seconds=60, owner="ana")
-    held = ledger.active_leases()
+    lease = ledger.leases.acquire("run_a", [TOGS], [D1, D2], ttl_seconds=60, owner="ana")
+    held = ledger.leases.active()
     assert held[["lease_id", "run_id", "owner"]].values.tolist() == [[lease.lease_id, "run_a",
                                                                       "ana"]]
     first = pd.Timestamp(held["expires_at"].iloc[0])
-    ledger.heartbeat(lease, ttl_seconds=3600)
-    later = pd.Timestamp(ledger.active_leases()["expires_at"].iloc[0])
+    ledger.leases.heartbeat(lease, ttl_seconds=3600)
+    later = pd.Timestamp(ledger.leases.active()["expires_at"].iloc[0])
     assert later - first > pd.Timedelta(minutes=55)
-    ledger.release(lease)
-    assert ledger.active_leases().empty
+    ledger.leases.release(lease)
+    assert ledger.leases.active().empty
     row = wh.query(f"SELECT status, released_at FROM `{LEASES}`").iloc[0]
     assert row["status"] == "released" and not pd.isna(row["released_at"])
     # released: the same tables and dates can be taken at once
-    ledger.release(ledger.acquire("run_b", [TOGS], [D1]))
+    ledger.leases.release(ledger.leases.acquire("run_b", [TOGS], [D1]))
 
 
 def test_live_lease_of_a_dead_process_on_this_host_is_taken_over_and_recorded(wh):
     ledger = Ledger(wh)
-    crashed = ledger.acquire("run_crashed", [TOGS], [D1, D2], ttl_seconds=3600)
+    crashed = ledger.leases.acquire("run_crashed", [TOGS], [D1, D2], ttl_seconds=3600)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     crashed.pid = gone.pid            # its heartbeat now names a process that has exited
-    ledger.heartbeat(crashed, ttl_seconds=3600)
-    lease = ledger.acquire("run_new", [TOGS], [D2, D3])  # no --take-over-stale-lease needed
-    assert [t["lease_id"] for t in ledger.taken_over] == [crashed.lease_id]
+    ledger.leases.heartbeat(crashed, ttl_seconds=3600)
+    lease = ledger.leases.acquire("run_new", [TOGS], [D2, D3])  # no --take-over-stale-lease needed
+    assert [t["lease_id"] for t in ledger.leases.taken_over] == [crashed.lease_id]
     rows = wh.query(f"SELECT lease_id, status, taken_over_by FROM `{LEASES}`")
     state = {r.lease_id: (r.status, r.taken_over_by) for r in rows.itertuples()}
     assert state[crashed.lease_id] == ("taken_over", lease.lease_id)

@@ -181,9 +181,9 @@ def _sample_plan(wh, sample_date: str, bootstrap_days: int):
 
 
 def _leases(wh) -> pd.DataFrame:
-    from nbkit.ledger import Ledger
+    from nbkit.leases import Leases
 
-    frame = Ledger(wh).active_leases()
+    frame = Leases(wh).active()
     cols = [c for c in ("owner", "host", "pid", "run_id", "acquired_at", "expires_at",
                         "tables") if c in frame.columns]
     from nbkit.nb.tables import empty_as

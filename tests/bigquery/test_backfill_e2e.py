@@ -24,7 +24,8 @@ import pytest
 from nbkit import gaps, gates, parity
 from nbkit.backfill import execute, prepare
 from nbkit.executor import RunOptions
-from nbkit.ledger import LEASES, Ledger
+from nbkit.leases import LEASES
+from nbkit.ledger import Ledger
 from nbkit.plan import make_request
 from nbkit.processors import registry
 from nbkit.status import load_calendar
@@ -106,7 +107,7 @@ def _run_all(out: Backfill, source, duck, bq) -> None:
         out.run_row = ledger.run(out.run.run_id)
         out.leases = bq.query(f"SELECT * FROM `{PROJECT}.{LEASES}` WHERE run_id = @r",
                               {"r": out.run.run_id})
-        out.active_leases = ledger.active_leases()
+        out.active_leases = ledger.leases.active()
         step("rerun_prepare")
         again = prepare(bq, request)
         out.rerun_plan = again.plan

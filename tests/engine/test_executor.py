@@ -10,7 +10,8 @@ import pytest
 from nbkit.backfill import execute, prepare
 from nbkit.checksums import table_checksums
 from nbkit.executor import OnError, RunOptions
-from nbkit.ledger import Ledger, LeaseHeldError
+from nbkit.leases import LeaseHeldError
+from nbkit.ledger import Ledger
 from nbkit.plan import make_request
 
 from .toys import ToyDefense, ToyTeamRows, schedule, toy_registry
@@ -172,19 +173,19 @@ def test_override_runs_phase4_on_incomplete_phase3_and_logs_it(wh, reg):
 
 def test_second_writer_refused_with_holder_named_nothing_written(wh, reg):
     ledger = Ledger(wh)
-    lease = ledger.acquire("other-run", [TOGS], [dt.date(2023, 11, 1)], owner="analyst-a")
+    lease = ledger.leases.acquire("other-run", [TOGS], [dt.date(2023, 11, 1)], owner="analyst-a")
     with pytest.raises(LeaseHeldError, match="analyst-a.*other-run"):
         backfill(wh, reg)
     assert wh.query(f"SELECT COUNT(*) AS n FROM `{TOGS}`")["n"].iloc[0] == 0
     # disjoint dates proceed side by side
-    ledger.release(lease)
-    ledger.acquire("other-season", [TOGS], [dt.date(2024, 11, 1)], owner="analyst-b")
+    ledger.leases.release(lease)
+    ledger.leases.acquire("other-season", [TOGS], [dt.date(2024, 11, 1)], owner="analyst-b")
     assert backfill(wh, reg).status == "success"
 
 
 def test_dead_local_holder_is_not_taken_over_silently(wh, reg):
     ledger = Ledger(wh)
-    ledger.acquire("crashed-run", [TOGS], [dt.date(2023, 11, 1)], ttl_seconds=-5)
+    ledger.leases.acquire("crashed-run", [TOGS], [dt.date(2023, 11, 1)], ttl_seconds=-5)
     with pytest.raises(LeaseHeldError, match="stale"):
         backfill(wh, reg)
     assert backfill(wh, reg, take_over_stale_lease=True).status == "success"

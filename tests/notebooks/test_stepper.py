@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from nbkit.leases import Leases
 from nbkit.ledger import Ledger
 from nbkit.nb import Stepper
 from nbkit.warehouse import open_warehouse
@@ -47,7 +48,7 @@ def test_steps_unlock_in_order_and_write_the_shared_ledger(stepper):
                       "phase4": "success", "gate2": "PASS"}
     with open_warehouse(s.warehouse, read_only=True) as wh:
         runs = Ledger(wh).runs()
-        leases = Ledger(wh).active_leases()
+        leases = Leases(wh).active()
     assert len(runs) == 2 and set(runs["operator"]) == {"analyst-ann"}
     assert set(runs["status"]) == {"success"}
     assert all(c.startswith("nbkit run notebooks/10_season.ipynb -p season 2023-24")
@@ -65,7 +66,7 @@ def test_a_held_lease_is_refused_and_shown_not_raised(stepper):
     s = stepper
     with open_warehouse(s.warehouse) as wh:  # another writer on the same tables and dates
         ledger = Ledger(wh)
-        lease = ledger.acquire("batch_run_1", [TOGS], [dt.date(2023, 10, 25)],
+        lease = ledger.leases.acquire("batch_run_1", [TOGS], [dt.date(2023, 10, 25)],
                                owner="batch-bob")
     s.buttons["preview"].click()
     s.buttons["phase3"].click()
@@ -75,8 +76,8 @@ def test_a_held_lease_is_refused_and_shown_not_raised(stepper):
         ledger = Ledger(wh)
         # a read first: DuckDBWarehouse.__init__ leaves a fetchone() result open, which makes a
         # write as the very first call fail on duckdb 2.0 (reported to the engine owner)
-        assert len(ledger.active_leases()) == 1
-        ledger.release(lease)
+        assert len(ledger.leases.active()) == 1
+        ledger.leases.release(lease)
     s.buttons["phase3"].click()
     assert s.done["phase3"] == "success"
 

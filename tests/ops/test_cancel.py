@@ -40,7 +40,7 @@ def _assert_cancelled_cleanly(wh, run_id: str, most: int = GAME_DATES) -> None:
     run = ledger.run(run_id)
     assert run["status"] == "cancelled"
     assert "CANCELLED" in run["alerts"]
-    assert ledger.active_leases().empty, "the lease must be released"
+    assert ledger.leases.active().empty, "the lease must be released"
     leases = wh.query("SELECT status FROM nba_reference.nbkit_writer_leases "
                       "WHERE run_id = @r", {"r": run_id})
     assert set(leases["status"]) == {"released"}

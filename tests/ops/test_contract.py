@@ -31,7 +31,7 @@ def test_readme_exit_code_table_is_the_code():
 def test_errors_map_to_their_codes():
     from nbkit.cost import BudgetExceededError
     from nbkit.errors import ParamsError, WarehouseBusyError
-    from nbkit.ledger import LeaseHeldError
+    from nbkit.leases import LeaseHeldError
 
     assert for_error(LeaseHeldError("x", "y")) == ExitCode.LEASE_HELD
     assert for_error(WarehouseBusyError("x", "y")) == ExitCode.LEASE_HELD

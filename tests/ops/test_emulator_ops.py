@@ -82,7 +82,7 @@ def test_stop_mid_run_on_the_emulator_then_resume_matches_uninterrupted(uninterr
         assert seconds < 10
     ledger = Ledger(bq)
     assert ledger.run(run_id)["status"] == "cancelled"
-    assert ledger.active_leases().empty
+    assert ledger.leases.active().empty
     code, doc = nbkit(ARGS)
     assert code == 0 and doc["data"]["status"] == "success", doc
     for got, want in zip(checksums(bq), expected):

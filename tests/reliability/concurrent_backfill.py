@@ -28,7 +28,7 @@ sys.path.insert(0, __file__.rsplit("/tests/", 1)[0])
 
 import nbkit.backfill as backfill  # noqa: E402
 from nbkit import cli  # noqa: E402
-from nbkit.ledger import LEASES  # noqa: E402
+from nbkit.leases import LEASES  # noqa: E402
 from nbkit.processors import registry  # noqa: E402
 from nbkit.warehouse.bigquery import ENDPOINT_ENV  # noqa: E402
 from tests.engine.toys import ToyDefense, ToyTeamRows  # noqa: E402

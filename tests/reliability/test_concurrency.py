@@ -30,7 +30,8 @@ from nbkit.backfill import execute, prepare
 from nbkit.checksums import table_checksums
 from nbkit.errors import WarehouseBusyError
 from nbkit.executor import RunOptions
-from nbkit.ledger import LEASES, RUN_HISTORY, RUNS
+from nbkit.leases import LEASES
+from nbkit.ledger import RUN_HISTORY, RUNS
 from nbkit.plan import make_request
 from nbkit.warehouse import open_warehouse
 from tests.engine.toys import schedule, toy_registry
