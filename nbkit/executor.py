@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable
 import pandas as pd
 
 from nbkit import cancel as cancelling
-from nbkit import gaps, retry, user_checks
+from nbkit import retry, user_checks, verify
 from nbkit.calendar import SeasonCalendar
 from nbkit.cancel import CancelToken
 from nbkit.errors import NbkitError
@@ -394,28 +394,14 @@ class _Runner:
                               attempt=attempt, chunk_dates=len(dates)) for day in dates])
 
     def _verify(self, proc, dates, began, job_ids: tuple[str, ...], bytes_billed: int) -> None:
-        counts = gaps.verify_counts(self.wh, proc, dates)
+        verdicts = verify.judge(proc, verify.verify_counts(self.wh, proc, dates), dates)
         finished = _now()
-        by_day = {d: (r, u, e) for d, r, u, e in zip(
-            counts["data_date"], counts["rows"], counts["duplicate_rows"],
-            counts["expected_rows"])} if len(counts) else {}
         version, attempt = self._version(proc), getattr(self.attempt_of, "n", 1)
-        outcomes = []
-        for day in dates:
-            rows, dups, want_raw = by_day.get(day, (0, 0, None))
-            rows, dups = int(rows), int(dups)
-            if want_raw is None or pd.isna(want_raw):
-                want = 0 if proc.EXPECTED_ROWS_SQL else rows  # no expectation declared
-            else:
-                want = int(want_raw)
-            ok = dups == 0 and rows == want
-            error = None if ok else (f"incomplete: {rows} of {want} expected rows"
-                                     + (f", {dups} duplicate key rows" if dups else ""))
-            outcomes.append(Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE,
-                                    proc.TARGET_TABLE, day, "success" if ok else "partial",
-                                    version, began, finished, rows, want,
-                                    error=error, chunk_dates=len(dates), job_ids=job_ids,
-                                    chunk_bytes_billed=bytes_billed, attempt=attempt))
+        outcomes = [Outcome(proc.NAME, proc.RUN_HISTORY_NAME, proc.PHASE, proc.TARGET_TABLE,
+                            day, v.status, version, began, finished, v.rows, v.expected_rows,
+                            error=v.error, chunk_dates=len(dates), job_ids=job_ids,
+                            chunk_bytes_billed=bytes_billed, attempt=attempt)
+                    for day, v in verdicts.items()]
         outcomes, notes = user_checks.apply(self.wh, self.registry.checks_of(proc.NAME),
                                             outcomes, proc.DATE_COLUMN)
         self.alerts.extend(notes)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from nbkit.calendar import SeasonCalendar, load_calendar, season_bounds, season_of_date
 from nbkit.ledger import Ledger
+from nbkit.verify import dated as _dated, verify_counts
 from nbkit.processors import registry as default_registry
 from nbkit.processors.base import Processor
 
@@ -46,27 +47,6 @@ def expected_counts(warehouse: Warehouse, proc: type[Processor],
     if not proc.EXPECTED_ROWS_SQL:
         return pd.DataFrame(columns=["data_date", "expected_rows"])
     return _dated(warehouse.query(proc.EXPECTED_ROWS_SQL, {"dates": dates}))
-
-
-def verify_counts(warehouse: Warehouse, proc: type[Processor],
-                  dates: list[dt.date]) -> pd.DataFrame:
-    """Rows, duplicate-key rows and expected rows per date, in one query (one job)."""
-    keys = ", ".join(f"`{k}`" for k in proc.KEY_COLUMNS)
-    expected = proc.EXPECTED_ROWS_SQL or "SELECT d AS data_date, NULL AS expected_rows " \
-                                         "FROM UNNEST(@dates) AS d"
-    sql = f"""
-        SELECT d AS data_date, COALESCE(a.rows, 0) AS rows,
-               COALESCE(a.duplicate_rows, 0) AS duplicate_rows, e.expected_rows
-        FROM UNNEST(@dates) AS d
-        LEFT JOIN (
-          SELECT k.d AS data_date, SUM(k.c) AS rows, SUM(IF(k.c > 1, k.c - 1, 0)) AS duplicate_rows
-          FROM (SELECT `{proc.DATE_COLUMN}` AS d, {keys}, COUNT(*) AS c
-                FROM `{warehouse.project}.{proc.TARGET_TABLE}`
-                WHERE `{proc.DATE_COLUMN}` IN UNNEST(@dates)
-                GROUP BY d, {keys}) AS k
-          GROUP BY k.d) AS a ON a.data_date = d
-        LEFT JOIN ({expected}) AS e ON e.data_date = d"""
-    return _dated(warehouse.query(sql, {"dates": dates}))
 
 
 def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
@@ -254,9 +234,3 @@ def throughput(warehouse: Warehouse, start: dt.date, end: dt.date) -> pd.DataFra
         WHERE data_date BETWEEN @start AND @end AND status = 'success'
         GROUP BY 1 ORDER BY 1"""
     return warehouse.query(sql, {"start": start, "end": end})
-
-
-def _dated(frame: pd.DataFrame) -> pd.DataFrame:
-    if len(frame):
-        frame["data_date"] = pd.to_datetime(frame["data_date"]).dt.date
-    return frame

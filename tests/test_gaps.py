@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from nbkit import gaps
+from nbkit import gaps, verify
 from nbkit.calendar import SeasonCalendar, bootstrap_days_or_default
 from nbkit.ledger import Ledger, Outcome
 from nbkit.warehouse import open_warehouse
@@ -146,7 +146,7 @@ def status(states):
 # --------------------------------------------------------------------------- counts
 
 def test_verify_counts_rows_duplicates_and_expected_for_every_asked_date(ro):
-    frame = gaps.verify_counts(ro, ToyTeamRows, [D1, D2, D3, D4, OFF_DAY])
+    frame = verify.verify_counts(ro, ToyTeamRows, [D1, D2, D3, D4, OFF_DAY])
     got = {r.data_date: (r.rows, r.duplicate_rows,
                          None if pd.isna(r.expected_rows) else r.expected_rows)
            for r in frame.itertuples()}
@@ -165,7 +165,7 @@ def test_counts_of_a_processor_without_expectation(ro):
         NAME, RUN_HISTORY_NAME, EXPECTED_ROWS_SQL = "toy_free", "ToyFreeProcessor", None
 
     assert gaps.expected_counts(ro, NoExpectation, [D1]).empty
-    frame = gaps.verify_counts(ro, NoExpectation, [D1, D3])
+    frame = verify.verify_counts(ro, NoExpectation, [D1, D3])
     assert frame["rows"].tolist() == [4, 0] and frame["expected_rows"].isna().all()
 
 
@@ -173,7 +173,7 @@ def test_duplicate_keys_are_counted_per_extra_row(empty):
     rows = team_rows(D1)
     empty.write_frame(TOGS, pd.DataFrame(rows + rows[:3] + rows[:1]))
     # four distinct keys: the first three times, the second and third twice: 4 extra rows
-    frame = gaps.verify_counts(empty, ToyTeamRows, [D1])
+    frame = verify.verify_counts(empty, ToyTeamRows, [D1])
     assert (frame["rows"].iloc[0], frame["duplicate_rows"].iloc[0]) == (8, 4)
 
 
