@@ -15,6 +15,7 @@ import pandas as pd
 
 from nbkit.calendar import SeasonCalendar, load_calendar, season_bounds, season_of_date
 from nbkit.ledger import Ledger
+from nbkit.states import DONE_STATES, TODO_STATES, UNSUCCESSFUL, TableStatus, TaskState
 from nbkit.verify import dated as _dated, verify_counts
 from nbkit.processors import registry as default_registry
 from nbkit.processors.base import Processor
@@ -85,8 +86,8 @@ def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
             status, ledger_version, processed = ledger_of.get(
                 (proc.RUN_HISTORY_NAME, day), (None, None, None))
             state = classify(_Row(rows, want, dups, status, ledger_version, version))
-            if state == "missing" and proc.SKIPS_BOOTSTRAP and day in bootstrap:
-                state = "bootstrap"
+            if state == TaskState.MISSING and proc.SKIPS_BOOTSTRAP and day in bootstrap:
+                state = TaskState.BOOTSTRAP
             for column, value in zip(STATE_COLUMNS, (
                     proc.NAME, proc.PHASE, proc.TARGET_TABLE, day, rows, want, dups, status,
                     ledger_version, version, processed, state, bool(proc.SKIPS_BOOTSTRAP))):
@@ -122,21 +123,21 @@ def _bootstrap_dates(warehouse: Warehouse, dates: list[dt.date],
     return set(load_calendar(warehouse, first, dates[-1], bootstrap_days).bootstrap_dates())
 
 
-def classify(row) -> str:
+def classify(row) -> TaskState:
     """The state of one (processor, date) from its counts and latest ledger row."""
     if row.duplicate_rows > 0:
-        return "duplicates"
+        return TaskState.DUPLICATES
     if row.rows == 0 and row.expected_rows > 0:
-        return "missing"
+        return TaskState.MISSING
     if row.rows != row.expected_rows:
-        return "partial"
-    if isinstance(row.ledger_status, str) and row.ledger_status in ("failed", "partial"):
-        return "failed"
+        return TaskState.PARTIAL
+    if isinstance(row.ledger_status, str) and row.ledger_status in UNSUCCESSFUL:
+        return TaskState.FAILED
     if not isinstance(row.ledger_status, str):
-        return "done_no_history" if row.rows > 0 else "missing"
+        return TaskState.DONE_NO_HISTORY if row.rows > 0 else TaskState.MISSING
     if row.ledger_code_version != row.code_version:
-        return "stale"
-    return "done"
+        return TaskState.STALE
+    return TaskState.DONE
 
 
 def table_status(states: pd.DataFrame, calendar: SeasonCalendar) -> pd.DataFrame:
@@ -147,16 +148,15 @@ def table_status(states: pd.DataFrame, calendar: SeasonCalendar) -> pd.DataFrame
     frame = states.copy()
     bootstrap = set(calendar.bootstrap_dates())
 
-    def status(row) -> str:
-        if row.state == "bootstrap" or (row.skips_bootstrap and row.data_date in bootstrap):
-            return "expected-empty"
-        if row.state in ("done", "done_no_history", "stale"):
-            return "complete"
-        if row.state == "failed":
-            return "partial"
-        if row.state == "missing":
-            return "missing"
-        return "partial"
+    def status(row) -> TableStatus:
+        if row.state == TaskState.BOOTSTRAP or (row.skips_bootstrap
+                                                and row.data_date in bootstrap):
+            return TableStatus.EXPECTED_EMPTY
+        if row.state in DONE_STATES or row.state == TaskState.STALE:
+            return TableStatus.COMPLETE
+        if row.state == TaskState.MISSING:
+            return TableStatus.MISSING
+        return TableStatus.PARTIAL  # partial, duplicates, or a failed latest run
 
     frame["status"] = [status(r) for r in frame.itertuples()]
     return frame[["table", "processor", "phase", "data_date", "rows", "expected_rows",
@@ -209,13 +209,13 @@ def failures_needing_attention(warehouse: Warehouse, start: dt.date,
         QUALIFY ROW_NUMBER() OVER (PARTITION BY processor_name, data_date
                                    ORDER BY processed_at DESC, run_id DESC) = 1"""
     frame = warehouse.query(sql, {"start": start, "end": end})
-    frame = frame[frame["status"].isin(["failed", "partial"])]
+    frame = frame[frame["status"].isin(list(UNSUCCESSFUL))]
     return frame.sort_values(["data_date", "processor_name"]).reset_index(drop=True)
 
 
 def retry_list(states: pd.DataFrame) -> pd.DataFrame:
     """(processor, dates) that a default backfill would run again, with the command."""
-    todo = states[states["state"].isin(["missing", "partial", "duplicates", "failed", "stale"])]
+    todo = states[states["state"].isin(list(TODO_STATES))]
     rows = []
     for name, group in todo.groupby("processor", sort=False):
         dates = sorted(group["data_date"])

@@ -18,14 +18,16 @@ from nbkit.errors import ParamsError
 from nbkit.params import parse_date, parse_season, season_label
 from nbkit.processors import Registry, registry as default_registry
 from nbkit.processors.base import Processor
+from nbkit.states import TaskState
 
 INCLUDE_CHOICES = ("missing", "partial", "failed", "stale", "all")
 DEFAULT_INCLUDE = ("missing", "partial", "failed", "stale")
 # state -> the include option that selects it
-_STATE_INCLUDE = {"missing": "missing", "partial": "partial", "duplicates": "partial",
-                  "failed": "failed", "stale": "stale"}
-_DONE_STATES = {"done": "done at this code version", "done_no_history":
-                "done (data present, no run history)"}
+_STATE_INCLUDE = {TaskState.MISSING: "missing", TaskState.PARTIAL: "partial",
+                  TaskState.DUPLICATES: "partial", TaskState.FAILED: "failed",
+                  TaskState.STALE: "stale"}
+_DONE_STATES = {TaskState.DONE: "done at this code version",
+                TaskState.DONE_NO_HISTORY: "done (data present, no run history)"}
 
 
 @dataclass(frozen=True)
@@ -232,15 +234,15 @@ def _task(proc: type[Processor], day: dt.date, request: PlanRequest, state_of: d
         return make("skip", "no games")
     if proc.SKIPS_BOOTSTRAP and day in bootstrap:
         return make("skip", "bootstrap")
-    state = state_of.get((proc.NAME, day), "missing")
+    state = state_of.get((proc.NAME, day), TaskState.MISSING)
     if "all" in request.include:
-        return make("run", state if state not in _DONE_STATES else "forced (include=all)")
+        return make("run", str(state) if state not in _DONE_STATES else "forced (include=all)")
     if state in _DONE_STATES:
         return make("skip", _DONE_STATES[state])
     option = _STATE_INCLUDE.get(state, "missing")
     if option in request.include:
-        return make("run", {"stale": "stale code version", "duplicates": "duplicate keys"}
-                    .get(state, state))
+        return make("run", {TaskState.STALE: "stale code version",
+                            TaskState.DUPLICATES: "duplicate keys"}.get(state, str(state)))
     return make("skip", f"{state} (not included)")
 
 
@@ -311,7 +313,7 @@ def _upstream_ok(upstream: str, day: dt.date, proc: type[Processor], state_of: d
     for d in upstream_dates(registry.get_or_raise(upstream), proc, day, calendar):
         if (upstream, d) in planned:
             continue
-        if state_of.get((upstream, d), "missing") not in _DONE_STATES:
+        if state_of.get((upstream, d), TaskState.MISSING) not in _DONE_STATES:
             return False
     return True
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from nbkit.states import RunStatus
+
 if TYPE_CHECKING:
     from nbkit.processors.base import Processor
     from nbkit.warehouse import Warehouse
@@ -35,7 +37,8 @@ class Verdict:
 
     @property
     def status(self) -> str:
-        return "success" if self.ok else "partial"
+        """The run-history status: success, or partial (written, but not what was expected)."""
+        return str(RunStatus.SUCCESS if self.ok else RunStatus.PARTIAL)
 
 
 def verify_counts(warehouse: Warehouse, proc: type[Processor],
