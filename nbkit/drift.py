@@ -22,7 +22,7 @@ FIX = ("run `nbkit init` to recreate missing tables (a dropped column needs the 
 def schema_drift(warehouse: Warehouse, datasets: tuple[str, ...] = DATASETS) -> list[str]:
     """``dataset.table`` (table missing) or ``dataset.table.column`` (column missing) items."""
     wanted = [t for t in schema.tables().values() if t.dataset in datasets]
-    present = warehouse._guard(lambda: _columns(warehouse, wanted))
+    present = warehouse.table_columns([t.id for t in wanted])
     problems = []
     for table in wanted:
         if table.id not in present:
@@ -41,25 +41,3 @@ def require_schema(warehouse: Warehouse, datasets: tuple[str, ...] = DATASETS) -
                                            if len(problems) > 8 else "")
         raise WarehouseError(f"The warehouse {warehouse.url} does not match the schema: {shown}",
                              FIX)
-
-
-def _columns(warehouse: Warehouse, tables: list[schema.Table]) -> dict[str, set[str]]:
-    """table id -> its column names, for the tables that exist."""
-    if warehouse.backend == "duckdb":
-        rows = warehouse._con.execute(  # information_schema needs no BigQuery translation
-            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
-            "WHERE table_catalog = ?", [warehouse.catalog]).fetchall()
-        out: dict[str, set[str]] = {}
-        for dataset, name, column in rows:
-            out.setdefault(f"{dataset}.{name}", set()).add(column)
-        return out
-    from google.api_core.exceptions import NotFound
-
-    out = {}
-    for table in tables:
-        try:
-            got = warehouse.client.get_table(f"{warehouse.project}.{table.id}")
-        except NotFound:
-            continue
-        out[table.id] = {f.name for f in got.schema}
-    return out

@@ -102,6 +102,12 @@ class Warehouse(ABC):
         """Columns: dataset, table, partition_column, row_count (existing tables only)."""
         return self._guard(self._list_tables)
 
+    def table_columns(self, table_ids: Iterable[str]) -> dict[str, set[str]]:
+        """``dataset.table`` -> its column names, for those of the tables that exist (read
+        from the catalogue: information_schema on DuckDB, table metadata on BigQuery)."""
+        tables = [schema.get_table(t) for t in table_ids]
+        return self._guard(lambda: self._table_columns(tables))
+
     def partitions(self, table_id: str) -> pd.DataFrame:
         """Columns: partition_date, row_count, one row per date present in the table.
 
@@ -286,6 +292,9 @@ class Warehouse(ABC):
 
     @abstractmethod
     def _has_any_dataset(self) -> bool: ...
+
+    def _table_columns(self, tables: list[schema.Table]) -> dict[str, set[str]]:
+        raise NotImplementedError(f"{type(self).__name__} cannot list table columns")
 
     @abstractmethod
     def _select_columns(self, select_sql: str, params: dict, table: schema.Table) -> list[str]: ...

@@ -288,6 +288,18 @@ class BigQueryWarehouse(Warehouse):
         return any(self.target.sql_dataset(d.dataset_id).startswith("nba_")
                    for d in self.client.list_datasets(self.project))
 
+    def _table_columns(self, tables: list[schema.Table]) -> dict[str, set[str]]:
+        from google.api_core.exceptions import NotFound
+
+        out = {}
+        for table in tables:
+            try:
+                got = self.client.get_table(self.target.table_ref(table.id))
+            except NotFound:
+                continue
+            out[table.id] = {f.name for f in got.schema}
+        return out
+
     def _list_tables(self) -> pd.DataFrame:
         """Tables from tables.list; row counts from one INFORMATION_SCHEMA.PARTITIONS query per
         dataset, not COUNT(*) per table: BigQuery refuses a COUNT(*) without a partition filter

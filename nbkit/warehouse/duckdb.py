@@ -155,6 +155,16 @@ class DuckDBWarehouse(Warehouse):
             [self.catalog]).fetchall()
         return any(self.target.sql_dataset(name).startswith("nba_") for (name,) in row)
 
+    def _table_columns(self, tables: list[schema.Table]) -> dict[str, set[str]]:
+        rows = self._con.execute(  # information_schema needs no BigQuery translation
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = ?", [self.catalog]).fetchall()
+        out: dict[str, set[str]] = {}
+        for dataset, name, column in rows:
+            out.setdefault(f"{dataset}.{name}", set()).add(column)
+        wanted = {t.id for t in tables}
+        return {k: v for k, v in out.items() if k in wanted}
+
     def _list_tables(self) -> pd.DataFrame:
         present = self._con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "

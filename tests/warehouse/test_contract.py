@@ -144,3 +144,17 @@ def test_unknown_table_suggests_the_closest(warehouse):
 def test_unparsable_sql_raises_before_running(warehouse):
     with pytest.raises(SqlError):
         warehouse.execute("DELETE FROM WHERE")
+
+
+def test_table_columns_and_schema_drift_name_what_is_missing(warehouse):
+    from nbkit import drift
+
+    got = warehouse.table_columns([SCHED, "nba_static.travel_distances"])
+    assert {"game_id", "game_date", "season_year"} <= got[SCHED]
+    assert "distance_miles" in got["nba_static.travel_distances"]
+    assert drift.schema_drift(warehouse) == []
+    warehouse.execute(f"DROP TABLE `{warehouse.project}.nba_analytics.team_offense_game_summary`")
+    assert "nba_analytics.team_offense_game_summary" not in warehouse.table_columns(
+        ["nba_analytics.team_offense_game_summary"])
+    assert drift.schema_drift(warehouse) == [
+        "table nba_analytics.team_offense_game_summary is missing"]
