@@ -8,12 +8,15 @@ the sources), never from hard-coded numbers.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
-from nbkit.calendar import SeasonCalendar, load_calendar, season_bounds, season_of_date
+from nbkit.calendar import (SeasonCalendar, bootstrap_days_or_default, load_calendar,
+                            season_bounds, season_of_date)
 from nbkit.ledger import Ledger
 from nbkit.states import DONE_STATES, TODO_STATES, UNSUCCESSFUL, TableStatus, TaskState
 from nbkit.verify import dated as _dated, verify_counts
@@ -64,6 +67,34 @@ def task_states(warehouse: Warehouse, dates: Iterable[dt.date],
     procs = list(processors or default_registry.all())
     if not dates or not procs:
         return pd.DataFrame(columns=STATE_COLUMNS)
+    # A season's steps ask for the same states several times (plan, each phase, each gate):
+    # measured once, reused while the warehouse's data_version says nothing was written.
+    version = warehouse.data_version()
+    key = None if version is None else (version, tuple(dates), bootstrap_days_or_default(
+        bootstrap_days), tuple(
+        (p.NAME, p.RUN_HISTORY_NAME, p.PHASE, bool(p.SKIPS_BOOTSTRAP), p.code_version())
+        for p in procs))
+    with _MEASURED_LOCK:
+        kept = _MEASURED.get(key)
+        if kept is not None:
+            _MEASURED.move_to_end(key)
+            return kept.copy()
+    frame = _measure_states(warehouse, dates, procs, bootstrap_days)
+    if key is not None and warehouse.data_version() == version:
+        with _MEASURED_LOCK:
+            _MEASURED[key] = frame.copy()
+            while len(_MEASURED) > _MEASURED_KEPT:
+                _MEASURED.popitem(last=False)
+    return frame
+
+
+_MEASURED: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_MEASURED_KEPT = 8
+_MEASURED_LOCK = threading.Lock()
+
+
+def _measure_states(warehouse: Warehouse, dates: list[dt.date], procs: list[type[Processor]],
+                    bootstrap_days: int | None) -> pd.DataFrame:
     latest = Ledger(warehouse).latest([p.RUN_HISTORY_NAME for p in procs], dates[0], dates[-1])
     bootstrap = _bootstrap_dates(warehouse, dates, bootstrap_days) \
         if any(p.SKIPS_BOOTSTRAP for p in procs) else set()

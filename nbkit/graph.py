@@ -124,11 +124,21 @@ class Graph:
         read over ``proc``'s lookback window within the same season; the built-in Phase 4
         processors read each other on the same date.
         """
-        if proc.LOOKBACK_DAYS <= 0 or upstream.PHASE >= max(4, proc.PHASE):
+        first, last = Graph.upstream_window(upstream, proc, day, calendar)
+        if first == last:
             return [day]
+        return [d for d in calendar.game_dates(calendar.season_of(day)) if first <= d <= last]
+
+    @staticmethod
+    def upstream_window(upstream: type[Processor], proc: type[Processor], day: dt.date,
+                        calendar: SeasonCalendar) -> tuple[dt.date, dt.date]:
+        """The first and last date of ``upstream_dates``, as a range: the game dates of
+        ``day``'s season between them are the dates read (one date: ``(day, day)``)."""
+        if proc.LOOKBACK_DAYS <= 0 or upstream.PHASE >= max(4, proc.PHASE):
+            return day, day
         first = day - dt.timedelta(days=proc.LOOKBACK_DAYS)
-        season = calendar.season_of(day)
-        return [d for d in calendar.game_dates(season) if first <= d <= day]
+        season = calendar.game_dates(calendar.season_of(day))
+        return (max(first, season[0]) if season else first), day
 
     def downstream(self, targets: dict[str, set[dt.date]], calendar: SeasonCalendar
                    ) -> dict[str, set[dt.date]]:

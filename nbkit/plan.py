@@ -7,14 +7,17 @@ ends.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from nbkit.calendar import SeasonCalendar
 from nbkit.errors import ParamsError
+from nbkit.graph import Graph
 from nbkit.params import parse_date, parse_season, season_label
 from nbkit.processors import Registry, registry as default_registry
 from nbkit.processors.base import Processor
@@ -256,6 +259,8 @@ def _rerun_after_upstream(tasks: list[Task], states: pd.DataFrame, planned: set,
     in dependency order, so a rerun propagates to its own downstream (``planned`` grows).
     """
     newest = _newest_runs(states)
+    ran = _RunsByDate(newest, set(calendar.game_dates()))
+    rerun = _PlannedByDate(planned)
     out = []
     for task in tasks:
         proc = registry.get_or_raise(task.processor)
@@ -264,6 +269,10 @@ def _rerun_after_upstream(tasks: list[Task], states: pd.DataFrame, planned: set,
             out.append(task)
             continue
         own = newest.get((task.processor, task.date))
+        if not any(_changed_within(registry.get_or_raise(u), proc, task.date, calendar, own,
+                                   ran, rerun) for u in proc.UPSTREAM_PROCESSORS):
+            out.append(task)  # the common case, answered by range look-ups
+            continue
         cause = None
         for upstream in proc.UPSTREAM_PROCESSORS:
             for day in upstream_dates(registry.get_or_raise(upstream), proc, task.date,
@@ -277,10 +286,59 @@ def _rerun_after_upstream(tasks: list[Task], states: pd.DataFrame, planned: set,
             if cause:
                 break
         if cause:
-            planned.add((task.processor, task.date))
+            rerun.add(task.processor, task.date)
             task = replace(task, action="run", reason=cause)
         out.append(task)
     return out
+
+
+def _changed_within(upstream: type[Processor], proc: type[Processor], day: dt.date,
+                    calendar: SeasonCalendar, own: pd.Timestamp | None, ran: _RunsByDate,
+                    rerun: _PlannedByDate) -> bool:
+    """Whether any date of ``upstream`` that ``proc`` reads on ``day`` is planned, or ran
+    after ``own``: the test of the loop above, over the window's range at once."""
+    first, last = Graph.upstream_window(upstream, proc, day, calendar)
+    if rerun.any_between(upstream.NAME, first, last):
+        return True
+    latest = ran.latest_between(upstream.NAME, first, last)
+    return own is not None and latest is not None and latest > own.value
+
+
+class _RunsByDate:
+    """Per processor: the game dates with a ledger run, in order, and when each ran."""
+
+    def __init__(self, newest: dict[tuple[str, dt.date], pd.Timestamp],
+                 game_dates: set[dt.date]) -> None:
+        runs: dict[str, list[tuple[dt.date, int]]] = {}
+        for (name, day), stamp in newest.items():
+            if day in game_dates:  # the dates upstream_dates can return
+                runs.setdefault(name, []).append((day, stamp.value))
+        self.dates = {n: [d for d, _ in sorted(r)] for n, r in runs.items()}
+        self.stamps = {n: np.array([v for _, v in sorted(r)], dtype=np.int64)
+                       for n, r in runs.items()}
+
+    def latest_between(self, name: str, first: dt.date, last: dt.date) -> int | None:
+        dates = self.dates.get(name, [])
+        i, j = bisect.bisect_left(dates, first), bisect.bisect_right(dates, last)
+        return int(self.stamps[name][i:j].max()) if j > i else None
+
+
+class _PlannedByDate:
+    """The plan's (processor, date) set, with each processor's dates kept in order."""
+
+    def __init__(self, planned: set[tuple[str, dt.date]]) -> None:
+        self.planned, self.dates = planned, {}
+        for name, day in sorted(planned):
+            self.dates.setdefault(name, []).append(day)
+
+    def add(self, name: str, day: dt.date) -> None:
+        self.planned.add((name, day))
+        bisect.insort(self.dates.setdefault(name, []), day)
+
+    def any_between(self, name: str, first: dt.date, last: dt.date) -> bool:
+        dates = self.dates.get(name, [])
+        i = bisect.bisect_left(dates, first)
+        return i < len(dates) and dates[i] <= last
 
 
 def _newest_runs(states: pd.DataFrame) -> dict[tuple[str, dt.date], pd.Timestamp]:
@@ -322,8 +380,6 @@ def upstream_dates(upstream: type[Processor], proc: type[Processor], day: dt.dat
                    calendar: SeasonCalendar) -> list[dt.date]:
     """Dates of an upstream processor that a processor's output on ``day`` reads
     (the rule lives on ``nbkit.graph.Graph``)."""
-    from nbkit.graph import Graph
-
     return Graph.upstream_dates(upstream, proc, day, calendar)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -348,3 +350,45 @@ def test_retry_list_after_a_complete_backfill_is_empty(empty):
     assert {d for d, s in defense.items() if s == "bootstrap"} == set(calendar.bootstrap_dates())
     status = gaps.table_status(states, calendar)
     assert set(status["status"]) == {"complete", "expected-empty"}
+
+
+# --------------------------------------------------------------- measured once, reused
+def measure(wh):
+    return gaps.task_states(wh, sorted(set(SCHEDULE["game_date"])), [ToyTeamRows, ToyDefense],
+                            bootstrap_days=BOOTSTRAP_DAYS)
+
+
+def state(frame, proc, day) -> str:
+    row = frame[(frame["processor"] == proc.NAME) & (frame["data_date"] == day)]
+    return str(row["state"].iloc[0])
+
+
+def test_states_are_reused_while_nothing_is_written(wh):
+    first = measure(wh)
+    sent = []
+    real = wh.query
+    wh.query = lambda sql, params=None: sent.append(sql) or real(sql, params)
+    again = measure(wh)
+    assert sent == []
+    pd.testing.assert_frame_equal(first, again)
+    again.loc[:, "state"] = "edited by the caller"  # a copy: the kept frame is untouched
+    assert state(measure(wh), ToyTeamRows, D8) == "done"
+
+
+def test_a_write_of_this_process_is_seen_at_once(wh):
+    assert state(measure(wh), ToyTeamRows, D8) == "done"
+    wh.execute(f"DELETE FROM `{wh.project}.{TOGS}` WHERE game_date = @d", {"d": D8})
+    assert state(measure(wh), ToyTeamRows, D8) == "missing"
+
+
+def test_a_write_of_another_process_is_seen(filled_file, tmp_path):
+    path = str(shutil.copy(filled_file, tmp_path / "wh.duckdb"))
+    with open_warehouse(path, read_only=True) as wh:
+        assert state(measure(wh), ToyTeamRows, D8) == "done"
+    # Another process (a second operator, a loader): plain DuckDB, nothing of nbkit.
+    delete = (f"import duckdb; con = duckdb.connect({path!r}); con.execute(\"DELETE FROM "
+              f"nba_analytics.team_offense_game_summary WHERE game_date = DATE '{D8}'\"); "
+              f"con.close()")
+    subprocess.run([sys.executable, "-c", delete], check=True)
+    with open_warehouse(path, read_only=True) as wh:
+        assert state(measure(wh), ToyTeamRows, D8) == "missing"

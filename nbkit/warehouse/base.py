@@ -28,6 +28,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DATES_PARAM = "nbkit_dates"
+# Every write this process makes through any Warehouse: part of data_version(), so a
+# result reused across a write of our own is never stale, whatever the file system says.
+class _WriteCount:
+    def __init__(self) -> None:
+        self.value, self._lock = 0, threading.Lock()
+
+    def bump(self) -> None:
+        with self._lock:
+            self.value += 1
+
+
+_WRITES = _WriteCount()
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,15 @@ class Warehouse(ABC):
 
     def execute(self, sql: str, params: dict | None = None) -> int:
         """Run BigQuery SQL (one or more statements); return rows affected by the last."""
+        _WRITES.bump()
         return self._guard(lambda: self._execute(sql, params or {}), sql)
+
+    def data_version(self) -> tuple | None:
+        """A token that stays equal only while no data in the warehouse changes, whoever
+        writes it; None where the backend cannot tell. Equal tokens let a read-only result
+        (task states) be reused; a None token means: measure again every time."""
+        token = self._data_version()
+        return None if token is None else (self.url, self.project, _WRITES.value, token)
 
     def table_exists(self, table_id: str) -> bool:
         table = schema.get_table(table_id)
@@ -171,6 +191,7 @@ class Warehouse(ABC):
         columns = _named_columns(select_sql, table) or self._select_columns(select_sql, params,
                                                                             table)
         merge = merge_statement(self.project, table, columns, select_sql)
+        _WRITES.bump()
         result = self._guard(lambda: self._replace(table, columns, select_sql, merge, params),
                              merge, table.id)
         log.info("replaced %s dates of %s: -%s +%s rows", len(dates), table.id,
@@ -227,6 +248,9 @@ class Warehouse(ABC):
 
     def close(self) -> None:
         self._close()
+
+    def _data_version(self) -> tuple | None:
+        return None
 
     def dry_run_bytes(self, sql: str, params: dict) -> int | None:
         """Bytes the statement would scan, from a dry run that runs nothing; None where the

@@ -229,6 +229,11 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error:
             pass
 
+    def _data_version(self) -> tuple | None:
+        if self.path == ":memory:":
+            return None  # another connection cannot see it; this process's writes are counted
+        return _file_version(Path(self.path))
+
 
 @functools.lru_cache(maxsize=256)
 def _reads_table(select_sql: str, dataset: str, name: str) -> bool:
@@ -275,6 +280,24 @@ def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPy
             if time.monotonic() >= deadline:
                 raise _busy(path, str(err), read_only, wait_seconds) from err
             time.sleep(0.25)
+
+
+def _file_version(file: Path) -> tuple:
+    """What changes on every commit to a DuckDB file, from any process: the write-ahead log
+    (a commit appends to it), the file's own size and time, and its database headers (each
+    checkpoint writes one with a new iteration number)."""
+    def stat(path: Path) -> tuple | None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+    try:
+        with file.open("rb") as handle:
+            headers = handle.read(3 * 4096)
+    except FileNotFoundError:
+        headers = b""
+    return stat(file), stat(file.with_name(file.name + ".wal")), hash(headers)
 
 
 def _check_writable(file: Path) -> None:

@@ -158,3 +158,16 @@ def test_table_columns_and_schema_drift_name_what_is_missing(warehouse):
         ["nba_analytics.team_offense_game_summary"])
     assert drift.schema_drift(warehouse) == [
         "table nba_analytics.team_offense_game_summary is missing"]
+
+
+def test_data_version_moves_with_every_write_and_only_then(warehouse):
+    before = warehouse.data_version()
+    if before is None:  # the backend cannot tell: callers measure every time
+        pytest.skip(f"{warehouse.backend} reports no data version")
+    warehouse.query(f"SELECT COUNT(*) AS n FROM `{warehouse.project}.{SCHED}`")
+    assert warehouse.data_version() == before
+    warehouse.write_frame(SCHED, games(D(2023, 11, 3), 2))
+    after = warehouse.data_version()
+    assert after != before
+    warehouse.write_frame(SCHED, games(D(2023, 11, 3), 2))  # the same rows again
+    assert warehouse.data_version() != after
