@@ -21,14 +21,20 @@ class PlayerShotZoneAnalysis(Processor):
     LOOKBACK_DAYS = 260
     SKIPS_BOOTSTRAP = True
     # Players with a qualifying game (active, minutes > 0, scheduled non-All-Star game) this
-    # season up to the date (0 in bootstrap).
+    # season up to the date (0 in bootstrap): those whose first one since opening night is on
+    # or before it (one row per player and season, not one per game and date).
     EXPECTED_ROWS_SQL = render(SEASON_CALENDAR + """,
-/* include fragment: qualifying_games */
-SELECT d AS data_date, COUNT(DISTINCT p.player_lookup) AS expected_rows
+/* include fragment: qualifying_games */,
+first_games AS (
+  SELECT p.season_year, p.player_lookup, MIN(p.game_date) AS first_game
+  FROM qualifying_games AS p
+  JOIN seasons AS n ON n.season_year = p.season_year AND p.game_date >= n.opening_night
+  GROUP BY p.season_year, p.player_lookup
+)
+SELECT d AS data_date, COUNT(f.player_lookup) AS expected_rows
 FROM UNNEST(@dates) AS d
 LEFT JOIN analysis_dates AS s ON s.analysis_date = d
-LEFT JOIN qualifying_games AS p
-  ON p.season_year = s.season_year AND p.game_date BETWEEN s.opening_night AND s.analysis_date
+LEFT JOIN first_games AS f ON f.season_year = s.season_year AND f.first_game <= s.analysis_date
 GROUP BY d
 """, "nbkit/processors/player_shot_zone_analysis.py")
     SQL_FILE = "player_shot_zone_analysis.sql"
