@@ -1,4 +1,5 @@
-"""SQL fragments: shared CTEs included by name into processor SQL (nbkit.processors.fragments)."""
+"""SQL fragments: shared CTEs or SELECT columns included by name into processor SQL
+(nbkit.processors.fragments)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from nbkit.processors.base import SQL_DIR, Processor
 from nbkit.processors.fragments import SqlFragmentError, render
 from nbkit.warehouse.sql import parameter_names, parse_bigquery
 
-MARKER = re.compile(r"/\*\s*include\s+fragment\s*:\s*([a-z0-9_]+)\s*\*/")
+MARKER = re.compile(r"/\*\s*include\s+fragment\s*:\s*([a-z0-9_]+)\s*(?:\([^)]*\)\s*)?\*/")
 
 
 @pytest.fixture
@@ -96,6 +97,50 @@ def test_a_fragment_ending_in_a_comma_is_refused(fragment_dir):
     add(fragment_dir, "one", "one AS (SELECT 1),\n")
     with pytest.raises(SqlFragmentError, match="trailing comma"):
         render("WITH /* include fragment: one */, two AS (SELECT 2) SELECT 1", "toy.sql")
+
+
+def test_column_fragment_stands_in_a_select_list_indented_to_its_marker(fragment_dir, duck):
+    add(fragment_dir, "flags", "-- flags: two constant columns\n0 AS tries,\nFALSE AS stuck\n")
+    sql = "SELECT\n  d,\n  /* include fragment: flags */,\n  1 AS one\nFROM UNNEST(@dates) AS d"
+    out = render(sql, "toy.sql")
+    assert out == ("SELECT\n  d,\n  -- flags: two constant columns\n  0 AS tries,\n"
+                   "  FALSE AS stuck,\n  1 AS one\nFROM UNNEST(@dates) AS d")
+    frame = duck.query(out, {"dates": [dt.date(2024, 1, 1)]})
+    assert list(frame.columns) == ["d", "tries", "stuck", "one"]
+
+
+def test_parameterised_fragment_repeats_per_name_under_one_header(fragment_dir, duck):
+    add(fragment_dir, "month_of", "-- month_of: one column per date column given\n"
+                                  "EXTRACT(MONTH FROM {name}) AS {name}_month")
+    sql = ("SELECT\n  /* include fragment: month_of(d, e) */\n"
+           "FROM (SELECT d, d AS e FROM UNNEST(@dates) AS d)")
+    out = render(sql, "toy.sql")
+    assert out == ("SELECT\n  -- month_of: one column per date column given\n"
+                   "  EXTRACT(MONTH FROM d) AS d_month,\n  EXTRACT(MONTH FROM e) AS e_month\n"
+                   "FROM (SELECT d, d AS e FROM UNNEST(@dates) AS d)")
+    frame = duck.query(out, {"dates": [dt.date(2024, 3, 1)]})
+    assert frame.iloc[0].tolist() == [3, 3]
+
+
+@pytest.mark.parametrize("marker, says, fix", [
+    ("plain(x)", "'plain' takes no names", "/* include fragment: plain */"),
+    ("month_of", "'month_of' takes one or more names (got none)", "month_of(first, second, ...)"),
+    ("month_of(D-1)", "takes one or more names (got 'D-1')", "plain names"),
+    ("month_of()", "takes one or more names (got '')", "plain names"),
+])
+def test_names_must_fit_the_fragment(fragment_dir, marker, says, fix):
+    add(fragment_dir, "plain", "1 AS one")
+    add(fragment_dir, "month_of", "EXTRACT(MONTH FROM {name}) AS {name}_month")
+    with pytest.raises(SqlFragmentError, match=re.escape(says)) as caught:
+        render(f"SELECT /* include fragment: {marker} */ FROM t", "toy.sql")
+    assert fix in caught.value.fix and str(caught.value).endswith(caught.value.fix)
+    assert (caught.value.fragment, caught.value.source) == (marker.split("(")[0], "toy.sql")
+
+
+def test_a_fragment_of_comments_only_is_refused(fragment_dir):
+    add(fragment_dir, "blank", "-- blank: nothing below\n")
+    with pytest.raises(SqlFragmentError, match="'blank' is empty.*Fix: write its CTEs"):
+        render("WITH /* include fragment: blank */ SELECT 1", "toy.sql")
 
 
 def test_sql_text_renders_and_code_version_follows_the_fragment(tmp_path, monkeypatch):

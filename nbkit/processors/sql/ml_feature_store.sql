@@ -289,12 +289,7 @@ SELECT
     IF(shot_zone_ready, ARRAY<STRING>[], ['upstream_shot_zone_incomplete']),
     IF(team_defense_ready, ARRAY<STRING>[], ['upstream_team_defense_incomplete']),
     IF(phase4_features + phase3_features < 19, ['features_defaulted'], ARRAY<STRING>[])) AS data_quality_issues,
-  0 AS reprocess_attempt_count,
-  FALSE AS circuit_breaker_active,
-  FALSE AS manual_override_required,
-  EXTRACT(MONTH FROM game_date) IN (10, 11, 4) AS season_boundary_detected,
-  FALSE AS backfill_bootstrap_mode,
-  IF(early_season, 'processed_thin_sample_flagged', 'processed_successfully') AS processing_decision_reason,
+  /* include fragment: phase4_processing_state(game_date) */,
   CASE WHEN quality_score >= 95 THEN 'gold' WHEN quality_score >= 75 THEN 'silver'
        WHEN quality_score >= 50 THEN 'bronze' WHEN quality_score >= 25 THEN 'poor' ELSE 'unusable' END
     AS quality_tier,

@@ -209,12 +209,7 @@ SELECT
     IF(completeness_pct < 90, ['incomplete_upstream_games'], ARRAY<STRING>[]),
     IF(paint_attempts IS NULL OR mid_range_attempts IS NULL, ['zone_data_unavailable'], ARRAY<STRING>[]))
     AS data_quality_issues,
-  0 AS reprocess_attempt_count,
-  FALSE AS circuit_breaker_active,
-  FALSE AS manual_override_required,
-  EXTRACT(MONTH FROM analysis_date) IN (10, 11, 4) AS season_boundary_detected,
-  FALSE AS backfill_bootstrap_mode,
-  IF(early_season, 'processed_thin_sample_flagged', 'processed_successfully') AS processing_decision_reason,
+  /* include fragment: phase4_processing_state(analysis_date) */,
   CURRENT_TIMESTAMP() AS created_at,
   CURRENT_TIMESTAMP() AS processed_at
 FROM zoned
