@@ -16,6 +16,8 @@ WITH
 
 /* include fragment: qualifying_games */,
 
+/* include fragment: player_game_windows */,
+
 player_games AS (
   SELECT p.season_year, p.team_game_number, p.player_lookup, p.universal_player_id, p.team_abbr,
          p.game_date, p.points, p.processed_at, p.data_hash,
@@ -67,17 +69,6 @@ team_offense AS (
     -- require_partition_filter: BigQuery does not count the join to bounds, only a constant
     AND o.game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
   WINDOW w10 AS (PARTITION BY o.team_abbr ORDER BY o.game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
-),
-
-player_game_windows AS (
-  -- Completeness by games: a game with team game number k is among the team's last 5 / 10 games
-  -- while the team has played k..k+4 / k..k+9 games.
-  SELECT g.player_lookup, g.team_abbr, g.season_year, window_end AS team_game_number,
-         COUNTIF(window_end - g.team_game_number < 5) AS games_last_5,
-         COUNT(*) AS games_last_10
-  FROM player_games AS g
-  CROSS JOIN UNNEST(GENERATE_ARRAY(g.team_game_number, g.team_game_number + 9)) AS window_end
-  GROUP BY g.player_lookup, g.team_abbr, g.season_year, window_end
 ),
 
 player_day_windows AS (
@@ -137,11 +128,8 @@ joined AS (
    AND (o.next_game_date > c.game_date OR o.next_game_date IS NULL)
   LEFT JOIN `nba_precompute.player_shot_zone_analysis` AS z
     ON z.analysis_date = c.game_date AND z.player_lookup = c.player_lookup
-  LEFT JOIN team_schedule AS t
-    ON t.team_abbr = c.team_abbr
-   AND t.season_year = c.season_year
-   AND t.game_date <= c.game_date
-   AND (t.next_game_date > c.game_date OR t.next_game_date IS NULL)
+  LEFT JOIN team_latest_game AS t
+    ON t.analysis_date = c.game_date AND t.season_year = c.season_year AND t.team_abbr = c.team_abbr
   LEFT JOIN player_game_windows AS gw
     ON gw.player_lookup = c.player_lookup AND gw.team_abbr = c.team_abbr
    AND gw.season_year = c.season_year AND gw.team_game_number = t.team_game_number

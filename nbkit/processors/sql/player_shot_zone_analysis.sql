@@ -10,6 +10,8 @@ WITH
 
 /* include fragment: qualifying_games */,
 
+/* include fragment: player_game_windows */,
+
 player_games AS (
   -- Qualifying games. Zone columns count only in games where play-by-play zones exist, so rates
   -- never mix covered and uncovered games.
@@ -62,32 +64,20 @@ player_rolling AS (
                  ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
 ),
 
-player_window_presence AS (
-  -- Completeness: a game with team game number k is among the team's last 10 games while the
-  -- team has played k..k+9 games, so count each game towards those ten window ends.
-  SELECT g.player_lookup, g.team_abbr, g.season_year, window_end AS team_game_number,
-         COUNT(*) AS games_present
-  FROM player_games AS g
-  CROSS JOIN UNNEST(GENERATE_ARRAY(g.team_game_number, g.team_game_number + 9)) AS window_end
-  GROUP BY g.player_lookup, g.team_abbr, g.season_year, window_end
-),
-
 player_dates AS (
-  -- Each player's latest qualifying game up to the analysis date, with his team's schedule window.
+  -- Each player's latest qualifying game up to the analysis date; completeness over his team's
+  -- last 10 games.
   SELECT a.analysis_date, r.*,
          LEAST(t.team_game_number, 10) AS expected_games,
-         COALESCE(w.games_present, 0) AS actual_games
+         COALESCE(w.games_last_10, 0) AS actual_games
   FROM analysis_dates AS a
   JOIN player_rolling AS r
     ON r.season_year = a.season_year
    AND r.game_date <= a.analysis_date
    AND (r.next_game_date > a.analysis_date OR r.next_game_date IS NULL)
-  JOIN team_schedule AS t
-    ON t.team_abbr = r.team_abbr
-   AND t.season_year = a.season_year
-   AND t.game_date <= a.analysis_date
-   AND (t.next_game_date > a.analysis_date OR t.next_game_date IS NULL)
-  LEFT JOIN player_window_presence AS w
+  JOIN team_latest_game AS t
+    ON t.analysis_date = a.analysis_date AND t.season_year = a.season_year AND t.team_abbr = r.team_abbr
+  LEFT JOIN player_game_windows AS w
     ON w.player_lookup = r.player_lookup AND w.team_abbr = r.team_abbr
    AND w.season_year = a.season_year AND w.team_game_number = t.team_game_number
 ),
