@@ -19,7 +19,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "nbkit"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("nbkit.errors", "nbkit.constants", "nbkit.settings", "nbkit.params",
                     "nbkit.progress", "nbkit.viz", "nbkit.states", "nbkit.secrets",
-                    "nbkit.failures", "nbkit.exitcodes", "nbkit.jsonout", "nbkit.sql_parse")),
+                    "nbkit.failures", "nbkit.exitcodes", "nbkit.jsonout", "nbkit.sql_parse",
+                    "nbkit.includes")),
     ("configuration", ("nbkit.config", "nbkit.calendar", "nbkit.schema")),
     ("warehouse", ("nbkit.warehouse",)),
     ("declarations", ("nbkit.processors", "nbkit.graph", "nbkit.plan", "nbkit.checks",

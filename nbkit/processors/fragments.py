@@ -19,10 +19,10 @@ or where its own columns stand in a SELECT list::
 CTEs (``name AS (...)``) or SELECT columns, comma-separated, no trailing comma, so the
 comma after the marker, or what follows it, reads as it would after any CTE or column. A
 fragment may read CTEs or columns of the including SQL (its header says which). A fragment
-whose text (below its leading ``--`` lines) holds ``{name}`` is parameterised, as a DDL
-column group is (``nbkit.schema.columns``): it is included with one or more plain names,
-``NAME(first, second)``, and repeats once per name with ``{name}`` replaced by it; its
-header stands once. Lines after the first are indented to the marker's column. The result
+whose text (below its leading ``--`` lines) holds ``{name}`` is parameterised: it is
+included with one or more plain names, ``NAME(first, second)``, and repeats once per name
+with ``{name}`` replaced by it; its header stands once. Lines after the first are indented
+to the marker's column (the include grammar: ``nbkit.includes``). The result
 is still one BigQuery statement over ``@dates``; it is what runs, what ``code_version``
 hashes and what anything that shows a processor's SQL shows. Fragments do not nest. The
 rules for writing one: ``sql/fragments/README.md``.
@@ -30,18 +30,12 @@ rules for writing one: ``sql/fragments/README.md``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from nbkit import includes
 from nbkit.errors import SqlError
 
 FRAGMENT_DIR = Path(__file__).parent / "sql" / "fragments"
-
-_MARKER = re.compile(r"/\*\s*include\s+fragment\s*:\s*(?P<name>[^*(]*?)\s*"
-                     r"(?:\((?P<args>[^*)]*)\)\s*)?\*/")
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_MENTION = re.compile(r"include\s+fragment", re.IGNORECASE)
-_PLACEHOLDER = "{name}"
 
 
 class SqlFragmentError(SqlError):
@@ -66,7 +60,7 @@ class SqlFragmentError(SqlError):
 
 def render(sql: str, source: str) -> str:
     """``sql`` with every ``/* include fragment: NAME */`` (or ``NAME(a, ...)``) replaced by
-    that fragment's text.
+    that fragment's text (the include grammar: ``nbkit.includes``).
 
     Args:
         sql: BigQuery SQL that may hold include markers.
@@ -76,19 +70,12 @@ def render(sql: str, source: str) -> str:
         SqlFragmentError: a marker names a fragment that does not exist or is not a plain
             name, passes names to a plain fragment or none (or a non-plain one) to a
             parameterised one, a line mentions ``include fragment`` in any other form (it
-            would silently stay a comment), or a fragment includes another or ends with a
-            comma.
+            would silently stay a comment), or a fragment includes another, is empty or
+            ends with a comma.
     """
-    blanked = _MARKER.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sql)
-    stray = _MENTION.search(blanked)
-    if stray:
-        line = blanked[:stray.start()].count("\n") + 1
-        text = sql.splitlines()[line - 1].strip()
-        raise SqlFragmentError(f"{source}: unrecognised include at line {line}: {text!r}",
-                               "write it exactly as /* include fragment: NAME */ or "
-                               "/* include fragment: NAME(name, ...) */ (a block comment, "
-                               "plain names)", source=source)
-    return _MARKER.sub(lambda m: _expand(m, sql, source), sql)
+    return includes.render(
+        sql, "fragment", "SQL fragment", lambda name: _fragment(name, source),
+        lambda problem, fix, name: SqlFragmentError(f"{source}: {problem}", fix, name, source))
 
 
 def names() -> list[str]:
@@ -96,30 +83,10 @@ def names() -> list[str]:
     return sorted(p.stem for p in FRAGMENT_DIR.glob("*.sql"))
 
 
-def _expand(match: re.Match, sql: str, source: str) -> str:
-    name, args = match.group("name"), match.group("args")
-    header, body = _fragment(name, source)
-    indent = "\n" + " " * (match.start() - sql.rfind("\n", 0, match.start()) - 1)
-    if _PLACEHOLDER not in body:
-        if args is not None:
-            raise SqlFragmentError(f"{source}: SQL fragment {name!r} takes no names",
-                                   f"write /* include fragment: {name} */", name, source)
-        return (header + body).replace("\n", indent)
-    values = [a.strip() for a in (args or "").split(",")]
-    if args is None or not all(_NAME.fullmatch(v) for v in values):
-        got = "none" if args is None else repr(args)
-        raise SqlFragmentError(f"{source}: SQL fragment {name!r} takes one or more names "
-                               f"(got {got})",
-                               f"write /* include fragment: {name}(first, second, ...) */ "
-                               "(plain names: lowercase letters, digits, _)", name, source)
-    repeated = ",\n".join(body.replace(_PLACEHOLDER, v) for v in values)
-    return (header + repeated).replace("\n", indent)
-
-
 def _fragment(name: str, source: str) -> tuple[str, str]:
     """(header, body) of a fragment: its leading ``--`` lines, each with its line end, and the
     rest (the CTEs or columns)."""
-    if not _NAME.fullmatch(name):
+    if not includes.NAME.fullmatch(name):
         raise SqlFragmentError(f"{source}: {name!r} is not a fragment name",
                                "name a file of nbkit/processors/sql/fragments/ without .sql "
                                "(lowercase letters, digits, _)", name, source)
@@ -131,7 +98,7 @@ def _fragment(name: str, source: str) -> tuple[str, str]:
             f"create nbkit/processors/sql/fragments/{name}.sql or correct the name in the "
             f"include marker (fragments: {known})", name, source)
     text = path.read_text().rstrip()
-    if _MENTION.search(text):
+    if includes.mentions(text, "fragment"):
         raise SqlFragmentError(f"SQL fragment {name!r} includes another fragment ({path})",
                                "fragments do not nest: include both from the processor's SQL",
                                name, source)
