@@ -1,8 +1,9 @@
 """The production schema as a registry, read from the BigQuery DDL in ``ddl/``.
 
 The DDL files are the single source of truth: both backends apply them, and
-this module parses them (with sqlglot) to know each table's columns, types
-and partition column. No I/O beyond reading the package's own files.
+this module parses them (with sqlglot, after rendering their column-group
+includes, see ``columns``) to know each table's columns, types and partition
+column. No I/O beyond reading the package's own files.
 """
 
 from __future__ import annotations
@@ -131,19 +132,20 @@ def _load_files(user_files: tuple[tuple[Path, int], ...]) -> dict[str, Table]:
 @functools.lru_cache(maxsize=1)
 def _builtin_tables() -> dict[str, Table]:
     """The package's DDL, parsed once per content (cached on disk: parsing takes ~1 s)."""
-    from nbkit.schema import cache
+    from nbkit.schema import cache, columns
 
-    files = sorted(DDL_DIR.glob("*.sql"))
-    found = cache.read(files)
+    sources = {path: columns.render(path.read_text(), path.name)
+               for path in sorted(DDL_DIR.glob("*.sql"))}
+    found = cache.read(sources)
     if found is not None:
         return found
     registry: dict[str, Table] = {}
-    for path in files:
-        for tree in sqlglot.parse(path.read_text(), read="bigquery"):
+    for path, ddl in sources.items():
+        for tree in sqlglot.parse(ddl, read="bigquery"):
             if isinstance(tree, exp.Create) and tree.kind == "TABLE":
                 table = _table_from_ddl(tree, path)
                 registry[table.id] = table
-    cache.write(files, registry)
+    cache.write(sources, registry)
     return registry
 
 

@@ -1,4 +1,4 @@
-"""A disk cache of the parsed built-in DDL, keyed by the files' content and sqlglot's
+"""A disk cache of the parsed built-in DDL, keyed by the rendered files and sqlglot's
 version (JSON, not pickle: a cache file is data, never code). Any problem reading or
 writing it falls back to parsing."""
 
@@ -16,11 +16,11 @@ import sqlglot
 CACHE_ENV = "NBKIT_CACHE_DIR"
 
 
-def read(files: list[Path]):
+def read(sources: dict[Path, str]):
     from nbkit.schema import Column, Table
 
     try:
-        data = json.loads(_path(files).read_text())
+        data = json.loads(_path(sources).read_text())
         return {key: Table(**{**t, "columns": tuple(Column(**c) for c in t["columns"]),
                               "clustering": tuple(t["clustering"])})
                 for key, t in data.items()}
@@ -28,8 +28,8 @@ def read(files: list[Path]):
         return None
 
 
-def write(files: list[Path], registry: dict) -> None:
-    path = _path(files)
+def write(sources: dict[Path, str], registry: dict) -> None:
+    path = _path(sources)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False,
@@ -40,10 +40,10 @@ def write(files: list[Path], registry: dict) -> None:
         pass
 
 
-def _path(files: list[Path]) -> Path:
+def _path(sources: dict[Path, str]) -> Path:
     digest = hashlib.sha256(sqlglot.__version__.encode())
-    for file in files:
-        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    for file, text in sources.items():
+        digest.update(file.name.encode() + b"\0" + text.encode())
     root = os.environ.get(CACHE_ENV) or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "nbkit")
     return Path(root) / f"schema-{digest.hexdigest()[:16]}.json"

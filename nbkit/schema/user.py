@@ -3,6 +3,7 @@
 They are BigQuery DDL, as the team keeps its schemas (PARTITION BY, CLUSTER BY,
 OPTIONS(require_partition_filter=TRUE), NOT NULL), parsed with sqlglot into the same
 schema registry as the built-in tables, so ``nbkit init`` creates them on every backend.
+They may include the built-in column groups (``nbkit.schema.columns``).
 """
 
 from __future__ import annotations
@@ -51,13 +52,16 @@ def parse_user_ddl(path: Path, known: dict[str, Table]) -> list[Table]:
     """The tables one user DDL file declares.
 
     Raises:
-        SchemaError: the file does not parse, holds something other than CREATE TABLE,
-            redeclares a built-in table, or a table has no dataset.
+        SchemaError: the file does not parse, includes a column group wrongly, holds
+            something other than CREATE TABLE, redeclares a built-in table, or a table has
+            no dataset.
     """
     from nbkit.schema import _table_from_ddl
+    from nbkit.schema.columns import render
 
+    ddl = render(path.read_text(), str(path))
     try:
-        trees = [t for t in sqlglot.parse(path.read_text(), read="bigquery") if t is not None]
+        trees = [t for t in sqlglot.parse(ddl, read="bigquery") if t is not None]
     except ParseError as err:
         first = str(err).splitlines()[0]
         raise SchemaError(f"{path}: not valid BigQuery DDL: {first}",

@@ -20,6 +20,7 @@ from nbkit import schema
 from nbkit.errors import ParamsError
 from nbkit.sample import DEFAULT_AS_OF, TABLES, build_sample, check_as_of, generate_raw
 from nbkit.sample.coverage import bdl_hole_dates
+from nbkit.schema.columns import render
 from nbkit.warehouse import open_warehouse
 from tests.sample.helpers import (BDL, BIGDATABALL, BP_PROPS, DATE_COLUMN, ESPN, GAME_LINES,
                                   GAMEBOOK, HASH16, HEX_ID, INJURIES, NBA_ID, NBA_TEAMS,
@@ -416,7 +417,7 @@ def test_frames_use_ddl_columns_and_raw_tables_are_partitioned(frames):
 
 
 def test_raw_ddl_requires_partition_filters_and_never_expires():
-    text = RAW_DDL.read_text()
+    text = render(RAW_DDL.read_text(), RAW_DDL.name)
     assert not re.search(r"^[^-\n]*partition_expiration_days", text, re.M)
     for tree in sqlglot.parse(text, read="bigquery"):
         options = {p.name.lower(): p.args["value"].sql() for p in tree.find_all(exp.Property)

@@ -1,6 +1,7 @@
 """DDL of the processor output tables and run history (nbkit/schema/ddl).
 
-Self-contained: the .sql files are parsed here with sqlglot (no nbkit import), and checked
+Self-contained but for rendering the column-group includes (nbkit.schema.columns): the .sql
+files are parsed here with sqlglot, not through the registry, and checked
 against domain-spec §3 (tables, partitions, columns read and written), §5 (run history),
 §6 (source-tracking, completeness and quality columns), §8 D13 (no partition expiry) and
 §9 (deterministic keys). Every file must also run in DuckDB after translation.
@@ -18,6 +19,8 @@ import duckdb
 import pytest
 import sqlglot
 from sqlglot import exp
+
+from nbkit.schema.columns import render
 
 DDL_DIR = Path(__file__).resolve().parents[2] / "nbkit" / "schema" / "ddl"
 PROJECT = ""  # the DDL names no project: the warehouse qualifies every table
@@ -192,7 +195,8 @@ def _type(text: str) -> str:
 
 def _parse(file: str) -> list[exp.Expression]:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
-    return [t for t in sqlglot.parse((DDL_DIR / file).read_text(), read="bigquery") if t is not None]
+    ddl = render((DDL_DIR / file).read_text(), file)
+    return [t for t in sqlglot.parse(ddl, read="bigquery") if t is not None]
 
 
 def _table(file: str, tree: exp.Create) -> Table:
@@ -292,7 +296,7 @@ def test_no_partition_expiration_in_any_ddl_file():
     files = sorted(DDL_DIR.glob("*.sql"))
     assert {f.name for f in files} >= set(FILES)
     for path in files:
-        code = re.sub(r"--[^\n]*", "", path.read_text())
+        code = re.sub(r"--[^\n]*", "", render(path.read_text(), path.name))
         assert "partition_expiration_days" not in code.lower(), f"{path.name} sets a partition expiry (D13)"
 
 
