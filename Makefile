@@ -57,7 +57,7 @@ TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 test: install bqemu  ## run the test suite, the contract suite on DuckDB and on the BigQuery emulator
 	NBKIT_TEST_BACKENDS=duckdb,bigquery NBKIT_REQUIRE_BIGQUERY=1 NBKIT_BQEMU_VENV=$(BQEMU_VENV) \
-		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
+		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope --durations=10
 
 lab: install  ## JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
