@@ -19,6 +19,22 @@ from nbkit.processors import fragments
 SQL_DIR = Path(__file__).parent / "sql"
 
 
+class _TablesTheSqlReads:
+    """``Processor.UPSTREAM_TABLES`` where a processor does not declare it: ``dataset.table``
+    of every table its SQL_FILE's SELECT reads, sorted (none without SQL_FILE).
+
+    Raises:
+        DeclarationError: the SQL does not parse, or names a table without its dataset.
+    """
+
+    def __get__(self, instance, owner) -> tuple[str, ...]:
+        if not owner.SQL_FILE:
+            return ()
+        from nbkit.processors.reads import tables_read
+
+        return tables_read(owner.sql_text(), owner.SQL_FILE)
+
+
 class Processor:
     """Base of the ten pipeline processors.
 
@@ -33,7 +49,10 @@ class Processor:
             a SQL-file processor).
         KEY_COLUMNS: the grain; no two rows may share these values.
         UPSTREAM_PROCESSORS: processors whose output this one reads (same or earlier dates).
-        UPSTREAM_TABLES: every table read, for lineage, readiness and cost estimates.
+        UPSTREAM_TABLES: every table read, for lineage, readiness and cost estimates. By
+            default the tables SQL_FILE's SELECT reads (found as for a ``.sql`` processor),
+            so the SQL is the one place that says what is read; declare it for a processor
+            without SQL_FILE.
         LOOKBACK_DAYS: how many days before a date the SQL reads (0: that date only).
         SKIPS_BOOTSTRAP: True if the date produces no output in a season's bootstrap window.
         EXPECTED_ROWS_SQL: BigQuery SELECT returning (data_date, expected_rows) for
@@ -50,7 +69,7 @@ class Processor:
     DATE_COLUMN: ClassVar[str] = "game_date"
     KEY_COLUMNS: ClassVar[tuple[str, ...]]
     UPSTREAM_PROCESSORS: ClassVar[tuple[str, ...]] = ()
-    UPSTREAM_TABLES: ClassVar[tuple[str, ...]] = ()
+    UPSTREAM_TABLES: ClassVar[tuple[str, ...]] = _TablesTheSqlReads()
     LOOKBACK_DAYS: ClassVar[int] = 0
     SKIPS_BOOTSTRAP: ClassVar[bool] = False
     EXPECTED_ROWS_SQL: ClassVar[str | None] = None

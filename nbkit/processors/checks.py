@@ -43,7 +43,7 @@ def load_all(folders, processors: dict) -> list[Check]:
         DeclarationError: a bad header, an unknown processor or severity, a duplicate name,
             or SQL that does not parse.
     """
-    from nbkit.processors.sqlfile import parse_select
+    from nbkit.processors.reads import parse_select
 
     out: dict[str, Check] = {}
     for path in sql_files(folders, "pipeline.checks"):

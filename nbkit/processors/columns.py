@@ -11,7 +11,7 @@ from sqlglot.errors import OptimizeError, SqlglotError
 from sqlglot.optimizer.qualify import qualify
 
 from nbkit.processors.header import DeclarationError
-from nbkit.processors.sqlfile import parse_select
+from nbkit.processors.reads import parse_select
 
 if TYPE_CHECKING:
     from nbkit.processors.sqlfile import SqlFileProcessor

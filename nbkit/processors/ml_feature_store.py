@@ -18,12 +18,6 @@ class MLFeatureStore(Processor):
                            "player_shot_zone_analysis", "team_defense_zone_analysis",
                            "upcoming_player_game_context", "player_game_summary",
                            "team_offense_game_summary")
-    UPSTREAM_TABLES = ("nba_precompute.player_daily_cache", "nba_precompute.player_composite_factors",
-                       "nba_precompute.player_shot_zone_analysis",
-                       "nba_precompute.team_defense_zone_analysis",
-                       "nba_analytics.upcoming_player_game_context",
-                       "nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary",
-                       "nba_raw.nbac_schedule")
     # The Phase 3 fallback's last 10 games before the date cross seasons (no season filter).
     LOOKBACK_DAYS = 365
     SKIPS_BOOTSTRAP = True

@@ -15,10 +15,6 @@ class PlayerCompositeFactors(Processor):
     KEY_COLUMNS = ("game_date", "player_lookup", "game_id")
     UPSTREAM_PROCESSORS = ("team_defense_zone_analysis", "player_shot_zone_analysis",
                            "upcoming_player_game_context", "upcoming_team_game_context")
-    UPSTREAM_TABLES = ("nba_analytics.upcoming_player_game_context",
-                       "nba_analytics.upcoming_team_game_context",
-                       "nba_precompute.player_shot_zone_analysis",
-                       "nba_precompute.team_defense_zone_analysis", "nba_raw.nbac_schedule")
     # Every upstream row read is of the analysis date itself; only the raw schedule is read
     # further back (to find opening night for the bootstrap test).
     LOOKBACK_DAYS = 0

@@ -17,9 +17,6 @@ class PlayerDailyCache(Processor):
     KEY_COLUMNS = ("cache_date", "player_lookup")
     UPSTREAM_PROCESSORS = ("player_game_summary", "team_offense_game_summary",
                            "upcoming_player_game_context", "player_shot_zone_analysis")
-    UPSTREAM_TABLES = ("nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary",
-                       "nba_analytics.upcoming_player_game_context",
-                       "nba_precompute.player_shot_zone_analysis", "nba_raw.nbac_schedule")
     # Season-to-date, and the team's last 10 games may reach back into the previous season.
     LOOKBACK_DAYS = 260
     SKIPS_BOOTSTRAP = True

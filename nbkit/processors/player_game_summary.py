@@ -12,17 +12,6 @@ class PlayerGameSummary(Processor):
     PHASE = 3
     TARGET_TABLE = "nba_analytics.player_game_summary"
     KEY_COLUMNS = ("game_date", "game_id", "player_lookup")
-    UPSTREAM_TABLES = (
-        "nba_raw.nbac_gamebook_player_stats",
-        "nba_raw.bdl_player_boxscores",
-        "nba_raw.nbac_play_by_play",
-        "nba_raw.bigdataball_play_by_play",
-        "nba_raw.odds_api_player_points_props",
-        "nba_raw.bettingpros_player_points_props",
-        "nba_raw.nbac_schedule",
-        "nba_reference.nba_players_registry",
-    )
-    LOOKBACK_DAYS = 0
     # The player-games the sources hold (the SQL's driver): gamebook 'active' rows, BDL rows that
     # show playing time for games the gamebook lacks, players known to the registry. Rows the SQL
     # cannot place (team on neither side of the game_id) are counted, so the date reads partial.

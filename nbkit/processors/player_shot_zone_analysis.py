@@ -16,7 +16,6 @@ class PlayerShotZoneAnalysis(Processor):
     DATE_COLUMN = "analysis_date"
     KEY_COLUMNS = ("analysis_date", "player_lookup")
     UPSTREAM_PROCESSORS = ("player_game_summary",)
-    UPSTREAM_TABLES = ("nba_analytics.player_game_summary", "nba_raw.nbac_schedule")
     # Season-to-date: opening night is at most ~250 days before any date of a season.
     LOOKBACK_DAYS = 260
     SKIPS_BOOTSTRAP = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from nbkit.processors.base import Processor
 from nbkit.processors.expected import TWO_ROWS_PER_FINAL_GAME
-from nbkit.processors.team_offense_game_summary import TeamOffenseGameSummary
 
 
 class TeamDefenseGameSummary(Processor):
@@ -14,9 +13,6 @@ class TeamDefenseGameSummary(Processor):
     PHASE = 3
     TARGET_TABLE = "nba_analytics.team_defense_game_summary"
     KEY_COLUMNS = ("game_date", "game_id", "defending_team_abbr")
-    # The raw inputs of team offense: both read them through the same SQL fragments.
-    UPSTREAM_TABLES = TeamOffenseGameSummary.UPSTREAM_TABLES
-    LOOKBACK_DAYS = 0
     EXPECTED_ROWS_SQL = TWO_ROWS_PER_FINAL_GAME
     SQL_FILE = "team_defense_game_summary.sql"
 

@@ -15,7 +15,6 @@ class TeamDefenseZoneAnalysis(Processor):
     DATE_COLUMN = "analysis_date"
     KEY_COLUMNS = ("analysis_date", "team_abbr")
     UPSTREAM_PROCESSORS = ("team_defense_game_summary",)
-    UPSTREAM_TABLES = ("nba_analytics.team_defense_game_summary", "nba_raw.nbac_schedule")
     # Season-to-date: opening night is at most ~250 days before any date of a season.
     LOOKBACK_DAYS = 260
     SKIPS_BOOTSTRAP = True

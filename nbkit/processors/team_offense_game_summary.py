@@ -13,14 +13,6 @@ class TeamOffenseGameSummary(Processor):
     PHASE = 3
     TARGET_TABLE = "nba_analytics.team_offense_game_summary"
     KEY_COLUMNS = ("game_date", "game_id", "team_abbr")
-    UPSTREAM_TABLES = (
-        "nba_raw.nbac_team_boxscore",
-        "nba_raw.nbac_gamebook_player_stats",
-        "nba_raw.bdl_player_boxscores",
-        "nba_raw.nbac_play_by_play",
-        "nba_raw.nbac_schedule",
-    )
-    LOOKBACK_DAYS = 0
     EXPECTED_ROWS_SQL = TWO_ROWS_PER_FINAL_GAME
     SQL_FILE = "team_offense_game_summary.sql"
 

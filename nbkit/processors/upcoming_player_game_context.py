@@ -12,16 +12,6 @@ class UpcomingPlayerGameContext(Processor):
     PHASE = 3
     TARGET_TABLE = "nba_analytics.upcoming_player_game_context"
     KEY_COLUMNS = ("game_date", "player_lookup", "game_id")
-    UPSTREAM_TABLES = (
-        "nba_raw.nbac_gamebook_player_stats",
-        "nba_raw.bdl_player_boxscores",
-        "nba_raw.nbac_schedule",
-        "nba_raw.odds_api_player_points_props",
-        "nba_raw.bettingpros_player_points_props",
-        "nba_raw.odds_api_game_lines",
-        "nba_raw.nbac_injury_report",
-        "nba_reference.nba_players_registry",
-    )
     # Fatigue, form and completeness windows read the 30 days before the date (production's
     # BDL lookback); the schedule is also read 14 days ahead for the next-game fields.
     LOOKBACK_DAYS = 30

@@ -13,12 +13,6 @@ class UpcomingTeamGameContext(Processor):
     PHASE = 3
     TARGET_TABLE = "nba_analytics.upcoming_team_game_context"
     KEY_COLUMNS = ("game_date", "game_id", "team_abbr")
-    UPSTREAM_TABLES = (
-        "nba_raw.nbac_schedule",
-        "nba_raw.odds_api_game_lines",
-        "nba_raw.nbac_injury_report",
-        "nba_static.travel_distances",
-    )
     # game_number_in_season, streaks and rest read the season so far (opening night is at most
     # ~250 days before a Finals game); injury reports are read up to 7 days before the game.
     LOOKBACK_DAYS = 300
