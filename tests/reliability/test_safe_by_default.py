@@ -309,25 +309,20 @@ def test_unreachable_endpoint_fails_fast_naming_it(capsys, monkeypatch):
 # ----------------------------------------------------------------- dropped tables and columns
 
 @pytest.mark.parametrize("command", [["status"], ["gaps", "--text"], ["validate", "--text"]])
-def test_dropped_output_table_is_named(capsys, wh_copy, command):
+@pytest.mark.parametrize("damage, named", [
+    ("DROP TABLE nba_analytics.team_offense_game_summary",
+     ("nba_analytics.team_offense_game_summary", "nbkit init")),
+    ("ALTER TABLE nba_analytics.player_game_summary DROP COLUMN points",
+     ("nba_analytics.player_game_summary.points",)),
+], ids=["dropped_output_table", "dropped_column"])
+def test_dropped_table_or_column_is_named(capsys, wh_copy, command, damage, named):
     import duckdb
 
     con = duckdb.connect(str(wh_copy))
-    con.execute("DROP TABLE nba_analytics.team_offense_game_summary")
+    con.execute(damage)
     con.close()
     result = run_cli(capsys, *command, "--warehouse", str(wh_copy))
-    assert_one_line_fix(result, "nba_analytics.team_offense_game_summary", "nbkit init")
-
-
-@pytest.mark.parametrize("command", [["status"], ["gaps", "--text"], ["validate", "--text"]])
-def test_dropped_column_is_named(capsys, wh_copy, command):
-    import duckdb
-
-    con = duckdb.connect(str(wh_copy))
-    con.execute("ALTER TABLE nba_analytics.player_game_summary DROP COLUMN points")
-    con.close()
-    result = run_cli(capsys, *command, "--warehouse", str(wh_copy))
-    assert_one_line_fix(result, "nba_analytics.player_game_summary.points")
+    assert_one_line_fix(result, *named)
 
 
 # ----------------------------------------------------------------- disk full, pipes, tracebacks
