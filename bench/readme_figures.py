@@ -79,6 +79,7 @@ TARGETS: dict[str, Target] = {
     "gate3_seconds": Target("< 2 s", lambda v: v < 2),
     "notebook_overhead_seconds": Target("< 5 s", lambda v: v < 5),
     "bq_jobs_per_date_over_batched": Target("> 1", lambda v: v > 1),
+    "bq_bytes_per_date_over_batched": Target("> 1", lambda v: v > 1),
     "catalogue_load_seconds": Target("<= 0.3 s", lambda v: v <= 0.3),
     "eta_error_25pct": Target(f"<= {_ETA:.0%}", lambda v: v <= _ETA),
     "eta_error_50pct": Target(f"<= {_ETA:.0%}", lambda v: v <= _ETA),
@@ -143,6 +144,10 @@ def _s(value: float) -> str:
 
 def _mib(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def _gib(value: float) -> str:
+    return f"{value / 2**30:.2f} GiB"
 
 
 def _status_note(results: dict, key: str, good: str) -> str:
@@ -303,6 +308,13 @@ def _rows(r: dict) -> list[_Row]:
                      "(emulator count less its row-count stand-ins)",
              lambda: f"{g('bq_jobs_real_per_processor_chunk'):g}",
              ("bq_jobs_real_per_processor_chunk",)),
+        _Row(lambda: "BigQuery bytes read per season, batched vs per date (largest season; "
+                     "nbkit's metadata model, `bench/bq_bytes.py`: the emulator's dry run "
+                     "says 0)",
+             lambda: (f"{_gib(g('bq_bytes_season_batched_max'))} vs "
+                      f"{g('bq_bytes_per_date_over_batched')}x that"),
+             ("bq_bytes_per_date_over_batched",),
+             "BigQuery bytes read per season: batched vs per date"),
         _Row(bq_season_label, bq_season, (),
              "BigQuery jobs for the 2021-22 season: batched (measured) vs per date "
              "(extrapolated)"),

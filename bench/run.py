@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import bq_bytes  # noqa: E402
 import bq_jobs  # noqa: E402
 import catalogue as catalogue_bench  # noqa: E402
 import floor as floor_bench  # noqa: E402
@@ -106,7 +107,8 @@ def main() -> int:
                   ("scaling", lambda: scaling.measure(results, work)),
                   ("eta", lambda: __import__("eta").measure(results, path, work)),
                   ("notebook", lambda: _notebook_overhead(path, work, results)),
-                  ("catalogue", lambda: catalogue_bench.measure(results))]
+                  ("catalogue", lambda: catalogue_bench.measure(results)),
+                  ("bq_bytes", lambda: bq_bytes.measure(results, path))]
         if not args.skip_demo:
             stages.append(("demo", lambda: _demo_memory(work, results)))
             stages.append(("report_sizes", lambda: report_sizes.measure(results)))
