@@ -6,28 +6,16 @@ to 0 so a test states only the numbers it checks. ``write`` stages rows into the
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Iterable
-
 import pandas as pd
 
 from nbkit import schema
+from tests.processors.builders import (LOADED, SCHEDULE, d, output, row,  # noqa: F401 - b.*
+                                       system_id, write)
 
-LOADED = pd.Timestamp("2024-01-20 08:00:00", tz="UTC")
-SCHEDULE = "nba_raw.nbac_schedule"
 BOX = "nba_raw.nbac_team_boxscore"
 GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
 BDL = "nba_raw.bdl_player_boxscores"
 PBP = "nba_raw.nbac_play_by_play"
-
-
-def d(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-def system_id(game_date: str, away: str, home: str) -> str:
-    """The system game_id ``YYYYMMDD_AWAY_HOME``."""
-    return f"{game_date.replace('-', '')}_{away}_{home}"
 
 
 def season_of(game_date: str) -> int:
@@ -153,18 +141,6 @@ def registry_row(player: str, team: str, season: str = "2023-24") -> dict:
             "player_lookup": player, "team_abbr": team, "season": season}
 
 
-def write(warehouse, table: str, rows: Iterable[dict]) -> None:
-    """Write rows into a date-partitioned raw table, or insert into an unpartitioned one."""
-    frame = pd.DataFrame(list(rows))
-    if schema.get_table(table).partition_column:
-        warehouse.write_frame(table, frame, keep="all")
-        return
-    columns = ", ".join(frame.columns)
-    values = ", ".join("(" + ", ".join(_literal(v) for v in row) + ")"
-                       for row in frame.itertuples(index=False))
-    warehouse.execute(f"INSERT INTO `nba-props-platform.{table}` ({columns}) VALUES {values}")
-
-
 def team_players(game_date: str, away: str, home: str, team: str, n: int = 5,
                  source=gamebook, prefix: str | None = None, **stats) -> list[dict]:
     """n identical filler players for a team (for team totals and reconstruction)."""
@@ -198,41 +174,7 @@ def two_team_game_dates(warehouse, day1: str, day2: str) -> None:
     write(warehouse, PBP, [shot(day1, "LAL", "BOS", "LAL", 1, "2PT", 3.0, True)])
 
 
-def _literal(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "\\'") + "'"
-
-
 # --------------------------------------------------------------------------- checks
-
-VOLATILE = ("processed_at", "created_at", "quality_calculated_at")
-
-
-def output(warehouse, processor, dates: Iterable[str] | None = None) -> pd.DataFrame:
-    """The processor's rows (for ``dates`` if given), sorted by key, volatile columns dropped."""
-    table = f"`nba-props-platform.{processor.TARGET_TABLE}`"
-    frame = warehouse.query(f"SELECT * FROM {table} WHERE {processor.DATE_COLUMN} >= '2000-01-01'")
-    if dates is not None:
-        wanted = {d(x) for x in dates}
-        frame = frame[pd.to_datetime(frame[processor.DATE_COLUMN]).dt.date.isin(wanted)]
-    keys = [k for k in processor.KEY_COLUMNS]
-    frame = frame.drop(columns=[c for c in VOLATILE if c in frame.columns])
-    return frame.sort_values(keys).reset_index(drop=True)
-
-
-def row(frame: pd.DataFrame, **match) -> pd.Series:
-    """The single row of ``frame`` matching every column=value given."""
-    hit = frame
-    for column, value in match.items():
-        hit = hit[hit[column] == value]
-    assert len(hit) == 1, f"{len(hit)} rows match {match}"
-    return hit.iloc[0]
-
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:
     """Stringified copy, so list/JSON/NA cells compare by value."""

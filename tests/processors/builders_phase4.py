@@ -15,10 +15,10 @@ from typing import Iterable
 import pandas as pd
 
 from nbkit.processors.compute import compute
+from tests.processors.builders import (LOADED, SCHEDULE, d, output, row,  # noqa: F401 - b.*
+                                       system_id, write)
 
-LOADED = pd.Timestamp("2024-01-20 08:00:00", tz="UTC")
 OPENING_NIGHT = "2023-10-24"
-SCHEDULE = "nba_raw.nbac_schedule"
 PGS = "nba_analytics.player_game_summary"
 TOGS = "nba_analytics.team_offense_game_summary"
 TDGS = "nba_analytics.team_defense_game_summary"
@@ -28,11 +28,6 @@ PSZA = "nba_precompute.player_shot_zone_analysis"
 TDZA = "nba_precompute.team_defense_zone_analysis"
 PCF = "nba_precompute.player_composite_factors"
 PDC = "nba_precompute.player_daily_cache"
-VOLATILE = ("processed_at", "created_at")
-
-
-def d(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
 
 
 def days_after(start: str, n: int) -> str:
@@ -42,10 +37,6 @@ def days_after(start: str, n: int) -> str:
 def season_of(game_date: str) -> int:
     day = d(game_date)
     return day.year if day.month >= 8 else day.year - 1
-
-
-def system_id(game_date: str, away: str, home: str) -> str:
-    return f"{game_date.replace('-', '')}_{away}_{home}"
 
 
 # --------------------------------------------------------------------------- row builders
@@ -118,33 +109,8 @@ def defense_zone(analysis_date: str, team: str, **fields) -> dict:
 
 # --------------------------------------------------------------------------- I/O
 
-def write(warehouse, table: str, rows: Iterable[dict]) -> None:
-    """Append rows to a date-partitioned table (existing rows of those dates are kept)."""
-    warehouse.write_frame(table, pd.DataFrame(list(rows)), keep="all")
-
-
 def run(warehouse, processor, dates: Iterable[str]):
     return compute(warehouse, processor, [d(x) for x in dates])
-
-
-def output(warehouse, processor, dates: Iterable[str] | None = None) -> pd.DataFrame:
-    """The processor's rows (for ``dates`` if given), sorted by key, volatile columns dropped."""
-    table = f"`nba-props-platform.{processor.TARGET_TABLE}`"
-    frame = warehouse.query(f"SELECT * FROM {table} WHERE {processor.DATE_COLUMN} >= '2000-01-01'")
-    frame[processor.DATE_COLUMN] = pd.to_datetime(frame[processor.DATE_COLUMN]).dt.date
-    if dates is not None:
-        frame = frame[frame[processor.DATE_COLUMN].isin({d(x) for x in dates})]
-    frame = frame.drop(columns=[c for c in VOLATILE if c in frame.columns])
-    return frame.sort_values(list(processor.KEY_COLUMNS)).reset_index(drop=True)
-
-
-def row(frame: pd.DataFrame, **match) -> pd.Series:
-    """The single row of ``frame`` matching every column=value given."""
-    hit = frame
-    for column, value in match.items():
-        hit = hit[hit[column] == (d(value) if column.endswith("_date") else value)]
-    assert len(hit) == 1, f"{len(hit)} rows match {match}"
-    return hit.iloc[0]
 
 
 def expected_rows(warehouse, processor, dates: Iterable[str]) -> dict[dt.date, int]:

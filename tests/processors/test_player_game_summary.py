@@ -212,7 +212,7 @@ def test_set_based_contract(duck):
     b.write(duck, "nba_raw.odds_api_player_points_props", [
         b.odds_prop(D2, "BOS", "NYK", "bos0", "draftkings", 19.5, "2024-01-16 12:00")])
     out = b.assert_set_based(duck, PROCESSOR, [D1, D2])
-    assert len(out[out.game_date == pd.Timestamp(D2)]) == 10
+    assert len(out[out.game_date == b.d(D2)]) == 10
 
 
 def test_declaration():
