@@ -164,6 +164,14 @@ def box_game(day: str, away: str = "LAL", home: str = "BOS", nba_id: str = "0022
             team_box(day, away, home, home, nba_id, minutes=minutes, **BOS_BOX)]
 
 
+def box_and_rebuilt_games(warehouse, day: str) -> None:
+    """Two final games on ``day``: LAL@BOS with its team box score (LAL_BOX, BOS_BOX), NYK@MIA
+    without one (the test writes the player rows it is rebuilt from)."""
+    write(warehouse, SCHEDULE, [schedule(day, "LAL", "BOS", "0022300500", 100, 110),
+                                schedule(day, "NYK", "MIA", "0022300501", 99, 96)])
+    write(warehouse, BOX, box_game(day))
+
+
 def two_team_game_dates(warehouse, day1: str, day2: str) -> None:
     """LAL@BOS from the box score on day1 (one shot logged); NYK@MIA rebuilt from players, day2."""
     write(warehouse, SCHEDULE, [schedule(day1, "LAL", "BOS", "0022300500", 100, 110),

@@ -14,9 +14,7 @@ D1, D2 = "2024-01-15", "2024-01-16"
 
 @pytest.fixture
 def box_day(duck):
-    b.write(duck, b.SCHEDULE, [b.schedule(D1, "LAL", "BOS", "0022300500", 100, 110),
-                               b.schedule(D1, "NYK", "MIA", "0022300501", 99, 96)])
-    b.write(duck, b.BOX, b.box_game(D1))
+    b.box_and_rebuilt_games(duck, D1)
     # LAL@BOS defensive actions: BOS from its gamebook players; LAL has no player rows
     b.write(duck, b.GAMEBOOK, b.team_players(D1, "LAL", "BOS", "BOS", points=22, stl=2, dreb=7)
             + [b.gamebook(D1, "LAL", "BOS", "BOS", "hurt", minutes=None, status="inactive")])
