@@ -137,6 +137,9 @@ def run_notebook(notebook: str | Path, parameters: dict | None = None,
     log.info("running %s with %s into %s", source, redact(public), run_dir)
     started = dt.datetime.now(dt.timezone.utc)
     clock = time.monotonic()
+    from nbkit.report import warm_up
+
+    warm_up()
     try:
         error = _execute(source, output, public, env, kernel_name, timeout, start_timeout)
     except KeyboardInterrupt:  # keep the record of the interrupted run, then stop
