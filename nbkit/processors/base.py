@@ -10,6 +10,7 @@ by name (see ``nbkit.processors.fragments``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import ClassVar
@@ -30,9 +31,16 @@ class _TablesTheSqlReads:
     def __get__(self, instance, owner) -> tuple[str, ...]:
         if not owner.SQL_FILE:
             return ()
-        from nbkit.processors.reads import tables_read
+        return _tables_read(owner.sql_text(), owner.SQL_FILE)
 
-        return tables_read(owner.sql_text(), owner.SQL_FILE)
+
+@functools.lru_cache(maxsize=256)
+def _tables_read(sql: str, source: str) -> tuple[str, ...]:
+    # Keyed by the SQL text: read on every lineage row, cost estimate and readiness check,
+    # and a tree walk costs milliseconds.
+    from nbkit.processors.reads import tables_read
+
+    return tables_read(sql, source)
 
 
 class Processor:

@@ -30,6 +30,8 @@ rules for writing one: ``sql/fragments/README.md``.
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 from nbkit import includes
@@ -73,9 +75,21 @@ def render(sql: str, source: str) -> str:
             would silently stay a comment), or a fragment includes another, is empty or
             ends with a comma.
     """
+    return _rendered(sql, source, _fragment_files())
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered(sql: str, source: str, files: tuple) -> str:
+    # A processor's SQL is rendered for every code_version, lineage row and cost estimate;
+    # ``files`` (each fragment's name, size and time) keys out an edited fragment.
     return includes.render(
         sql, "fragment", "SQL fragment", lambda name: _fragment(name, source),
         lambda problem, fix, name: SqlFragmentError(f"{source}: {problem}", fix, name, source))
+
+
+def _fragment_files() -> tuple:
+    with os.scandir(FRAGMENT_DIR) as entries:
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))
 
 
 def names() -> list[str]:
