@@ -17,36 +17,24 @@ and project DDL (``pipeline.ddl``) may include the built-in groups; see ``ddl/co
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from nbkit import includes
 from nbkit.errors import SchemaError
 
 COLUMNS_DIR = Path(__file__).parent / "ddl" / "columns"
 
-_MARKER = re.compile(r"/\*\s*include\s+columns\s*:\s*(?P<name>[^*(]*?)\s*"
-                     r"(?:\((?P<args>[^*)]*)\)\s*)?\*/")
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_MENTION = re.compile(r"include\s+columns", re.IGNORECASE)
-_PLACEHOLDER = "{name}"
-
 
 def render(ddl: str, source: str) -> str:
-    """``ddl`` with every ``/* include columns: GROUP */`` replaced by the group's columns.
+    """``ddl`` with every ``/* include columns: GROUP */`` replaced by the group's columns
+    (the include grammar: ``nbkit.includes``).
 
     Raises:
         SchemaError: a marker names an unknown group or is malformed, names are missing
             (or given) for a parameterised (or plain) group, or a group is malformed.
     """
-    blanked = _MARKER.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), ddl)
-    stray = _MENTION.search(blanked)
-    if stray:
-        line = blanked[:stray.start()].count("\n") + 1
-        raise SchemaError(f"{source}: unrecognised include at line {line}: "
-                          f"{ddl.splitlines()[line - 1].strip()!r}",
-                          "write it exactly as /* include columns: GROUP */ or "
-                          "/* include columns: GROUP(name, ...) */ (a block comment)")
-    return _MARKER.sub(lambda m: _expand(m, ddl, source), ddl)
+    return includes.render(ddl, "columns", "column group", lambda name: ("", _group(name, source)),
+                           lambda problem, fix, name: SchemaError(f"{source}: {problem}", fix))
 
 
 def names() -> list[str]:
@@ -54,27 +42,8 @@ def names() -> list[str]:
     return sorted(p.stem for p in COLUMNS_DIR.glob("*.sql"))
 
 
-def _expand(match: re.Match, ddl: str, source: str) -> str:
-    name, args = match.group("name"), match.group("args")
-    body = _group(name, source)
-    indent = "\n" + " " * (match.start() - ddl.rfind("\n", 0, match.start()) - 1)
-    if _PLACEHOLDER not in body:
-        if args is not None:
-            raise SchemaError(f"{source}: column group {name!r} takes no names",
-                              f"write /* include columns: {name} */")
-        return body.replace("\n", indent)
-    params = [a.strip() for a in (args or "").split(",")]
-    if args is None or not all(_NAME.fullmatch(a) for a in params):
-        got = "none" if args is None else repr(args)
-        raise SchemaError(f"{source}: column group {name!r} takes one or more names (got {got})",
-                          f"write /* include columns: {name}(first, second, ...) */ "
-                          "(plain names: lowercase letters, digits, _)")
-    return f",{indent}".join(body.replace(_PLACEHOLDER, a).replace("\n", indent)
-                             for a in params)
-
-
 def _group(name: str, source: str) -> str:
-    if not _NAME.fullmatch(name):
+    if not includes.NAME.fullmatch(name):
         raise SchemaError(f"{source}: {name!r} is not a column group name",
                           "name a file of nbkit/schema/ddl/columns/ without .sql "
                           "(lowercase letters, digits, _)")
@@ -87,7 +56,7 @@ def _group(name: str, source: str) -> str:
     while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
         lines.pop(0)
     body = "\n".join(lines).strip()
-    if _MENTION.search(body):
+    if includes.mentions(body, "columns"):
         raise SchemaError(f"Column group {name!r} includes another group ({path})",
                           "groups do not nest: include both from the table's DDL")
     if not body or body.endswith(","):

@@ -52,8 +52,8 @@ def test_ddl_without_markers_is_unchanged(group_dir):
      "create nbkit/schema/ddl/columns/unknwon.sql or correct the name in the include marker "
      "(groups: lineage, plain)"),
     ("(\n  /* include columns: plain */,\n  -- include columns: plain\n)", "at line 3",
-     "write it exactly as /* include columns: GROUP */"),
-    ("(/* include columns: lineage(a, b */)", "at line 1", "(a block comment)"),
+     "write it exactly as /* include columns: NAME */"),
+    ("(/* include columns: lineage(a, b */)", "at line 1", "(a block comment, plain names)"),
     ("(/* include columns: Plain-2 */)", "'Plain-2' is not a column group name",
      "(lowercase letters, digits, _)"),
     ("(/* include columns: ../plain */)", "is not a column group name", "without .sql"),
