@@ -21,53 +21,6 @@ SEASONS = (2021, 2022, 2023, 2024)
 TRADE_DEADLINES = {2021: dt.date(2022, 2, 10), 2022: dt.date(2023, 2, 9),
                    2023: dt.date(2024, 2, 8), 2024: dt.date(2025, 2, 6)}
 
-DIVISIONS = {
-    "Atlantic": ("BOS", "BKN", "NYK", "PHI", "TOR"),
-    "Central": ("CHI", "CLE", "DET", "IND", "MIL"),
-    "Southeast": ("ATL", "CHA", "MIA", "ORL", "WAS"),
-    "Northwest": ("DEN", "MIN", "OKC", "POR", "UTA"),
-    "Pacific": ("GSW", "LAC", "LAL", "PHX", "SAC"),
-    "Southwest": ("DAL", "HOU", "MEM", "NOP", "SAS"),
-}
-EAST_DIVISIONS = ("Atlantic", "Central", "Southeast")
-
-# team: (arena, city, state, IANA timezone, latitude, longitude, ESPN abbreviation)
-ARENAS = {
-    "ATL": ("State Farm Arena", "Atlanta", "GA", "America/New_York", 33.757, -84.396, "ATL"),
-    "BKN": ("Barclays Center", "Brooklyn", "NY", "America/New_York", 40.683, -73.976, "BKN"),
-    "BOS": ("TD Garden", "Boston", "MA", "America/New_York", 42.366, -71.062, "BOS"),
-    "CHA": ("Spectrum Center", "Charlotte", "NC", "America/New_York", 35.225, -80.839, "CHA"),
-    "CHI": ("United Center", "Chicago", "IL", "America/Chicago", 41.881, -87.674, "CHI"),
-    "CLE": ("Rocket Mortgage FieldHouse", "Cleveland", "OH", "America/New_York", 41.496, -81.688,
-            "CLE"),
-    "DAL": ("American Airlines Center", "Dallas", "TX", "America/Chicago", 32.790, -96.810, "DAL"),
-    "DEN": ("Ball Arena", "Denver", "CO", "America/Denver", 39.749, -105.008, "DEN"),
-    "DET": ("Little Caesars Arena", "Detroit", "MI", "America/New_York", 42.341, -83.055, "DET"),
-    "GSW": ("Chase Center", "San Francisco", "CA", "America/Los_Angeles", 37.768, -122.388, "GS"),
-    "HOU": ("Toyota Center", "Houston", "TX", "America/Chicago", 29.751, -95.362, "HOU"),
-    "IND": ("Gainbridge Fieldhouse", "Indianapolis", "IN", "America/New_York", 39.764, -86.156,
-            "IND"),
-    "LAC": ("Crypto.com Arena", "Los Angeles", "CA", "America/Los_Angeles", 34.043, -118.267,
-            "LAC"),
-    "LAL": ("Crypto.com Arena", "Los Angeles", "CA", "America/Los_Angeles", 34.043, -118.267,
-            "LAL"),
-    "MEM": ("FedExForum", "Memphis", "TN", "America/Chicago", 35.138, -90.051, "MEM"),
-    "MIA": ("Kaseya Center", "Miami", "FL", "America/New_York", 25.781, -80.188, "MIA"),
-    "MIL": ("Fiserv Forum", "Milwaukee", "WI", "America/Chicago", 43.045, -87.917, "MIL"),
-    "MIN": ("Target Center", "Minneapolis", "MN", "America/Chicago", 44.980, -93.276, "MIN"),
-    "NOP": ("Smoothie King Center", "New Orleans", "LA", "America/Chicago", 29.949, -90.082, "NO"),
-    "NYK": ("Madison Square Garden", "New York", "NY", "America/New_York", 40.751, -73.993, "NY"),
-    "OKC": ("Paycom Center", "Oklahoma City", "OK", "America/Chicago", 35.463, -97.515, "OKC"),
-    "ORL": ("Kia Center", "Orlando", "FL", "America/New_York", 28.539, -81.384, "ORL"),
-    "PHI": ("Wells Fargo Center", "Philadelphia", "PA", "America/New_York", 39.901, -75.172, "PHI"),
-    "PHX": ("Footprint Center", "Phoenix", "AZ", "America/Phoenix", 33.446, -112.071, "PHX"),
-    "POR": ("Moda Center", "Portland", "OR", "America/Los_Angeles", 45.532, -122.667, "POR"),
-    "SAC": ("Golden 1 Center", "Sacramento", "CA", "America/Los_Angeles", 38.580, -121.500, "SAC"),
-    "SAS": ("Frost Bank Center", "San Antonio", "TX", "America/Chicago", 29.427, -98.438, "SA"),
-    "TOR": ("Scotiabank Arena", "Toronto", "ON", "America/Toronto", 43.643, -79.379, "TOR"),
-    "UTA": ("Delta Center", "Salt Lake City", "UT", "America/Denver", 40.768, -111.901, "UTAH"),
-    "WAS": ("Capital One Arena", "Washington", "DC", "America/New_York", 38.898, -77.021, "WSH"),
-}
 ALL_STAR_ARENAS = {2021: "CLE", 2022: "UTA", 2023: "IND", 2024: "GSW"}
 
 # All-Star squads are not NBA franchises; these 3-letter codes are ours (modelled on the real
@@ -98,17 +51,26 @@ ODDS_TEAM_NAMES = {"LAC": "Los Angeles Clippers"}
 def teams() -> pd.DataFrame:
     """The 30 teams with conference, division and arena columns, sorted by tricode."""
     frame = pd.read_csv(package_data("nba_teams.csv"), dtype={"team_id": "int64"})
-    division = {t: d for d, members in DIVISIONS.items() for t in members}
-    frame["division"] = frame["team_abbr"].map(division)
-    frame["conference"] = frame["division"].map(
-        lambda d: "East" if d in EAST_DIVISIONS else "West")
-    arena = frame["team_abbr"].map(ARENAS)
-    for i, col in enumerate(("arena_name", "arena_city", "arena_state", "timezone", "lat", "lon",
-                             "espn_abbr")):
-        frame[col] = arena.map(lambda a, i=i: a[i])
+    frame = frame.merge(_arenas(), on="team_abbr", how="left", validate="one_to_one")
     frame["full_name"] = frame["team_city"] + " " + frame["team_name"]
     frame["odds_name"] = frame["team_abbr"].map(ODDS_TEAM_NAMES).fillna(frame["full_name"])
     return frame.sort_values("team_abbr").reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def home_arenas() -> dict[str, tuple[str, str, str, str]]:
+    """Team tricode -> (arena_name, arena_city, arena_state, timezone) of its home arena."""
+    frame = _arenas()
+    return {t: (n, c, s, z) for t, n, c, s, z in zip(
+        frame["team_abbr"], frame["arena_name"], frame["arena_city"], frame["arena_state"],
+        frame["timezone"])}
+
+
+@functools.lru_cache(maxsize=1)
+def _arenas() -> pd.DataFrame:
+    # team_abbr, division, conference, arena_name, arena_city, arena_state, timezone,
+    # lat, lon, espn_abbr: one row per team (nbkit/data/nba_arenas.csv).
+    return pd.read_csv(package_data("nba_arenas.csv"))
 
 
 @functools.lru_cache(maxsize=1)

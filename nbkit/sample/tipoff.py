@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nbkit.sample.reference import ALL_STAR_ARENAS, ARENAS, per_season, source_season
+from nbkit.sample.reference import ALL_STAR_ARENAS, home_arenas, per_season, source_season
 
 _WEEKDAY_NETWORK = {0: None, 1: "TNT", 2: "ESPN", 3: "TNT", 4: "ESPN", 5: "ABC", 6: "ABC"}
 _POST_SLOTS = {2: ["19:30", "22:00"], 3: ["17:00", "19:30", "22:00"],
@@ -24,8 +24,9 @@ def add_tipoff(rng: np.random.Generator, games: pd.DataFrame) -> pd.DataFrame:
     star = games["game_type"] == "all_star"
     host = games["home"].where(~star, per_season(games["season_year"],
                                                  lambda s: ALL_STAR_ARENAS[source_season(s)]))
+    arenas = home_arenas()
     for i, col in enumerate(("arena_name", "arena_city", "arena_state", "arena_timezone")):
-        games[col] = host.map(lambda t, i=i: ARENAS[t][i])
+        games[col] = host.map(lambda t, i=i: arenas[t][i])
     games["neutral_site"] = star.to_numpy()
     games["tip_et"] = _regular_tips(rng, games)
     post = games["game_type"].isin(["play_in", "playoffs"])
