@@ -64,17 +64,23 @@ player_rolling AS (
                  ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
 ),
 
+season_last_dates AS (
+  SELECT season_year, MAX(analysis_date) AS last_analysis_date
+  FROM analysis_dates
+  GROUP BY season_year
+),
+
 player_dates AS (
-  -- Each player's latest qualifying game up to the analysis date; completeness over his team's
-  -- last 10 games.
+  -- Each player's latest qualifying game up to the analysis date (the game answers every date
+  -- from its own to the day before his next one); completeness over his team's last 10 games.
   SELECT a.analysis_date, r.*,
          LEAST(t.team_game_number, 10) AS expected_games,
          COALESCE(w.games_last_10, 0) AS actual_games
-  FROM analysis_dates AS a
-  JOIN player_rolling AS r
-    ON r.season_year = a.season_year
-   AND r.game_date <= a.analysis_date
-   AND (r.next_game_date > a.analysis_date OR r.next_game_date IS NULL)
+  FROM player_rolling AS r
+  JOIN season_last_dates AS s ON s.season_year = r.season_year
+  CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(
+    r.game_date, COALESCE(DATE_SUB(r.next_game_date, INTERVAL 1 DAY), s.last_analysis_date))) AS day
+  JOIN analysis_dates AS a ON a.analysis_date = day AND a.season_year = r.season_year
   JOIN team_latest_game AS t
     ON t.analysis_date = a.analysis_date AND t.season_year = a.season_year AND t.team_abbr = r.team_abbr
   LEFT JOIN player_game_windows AS w
