@@ -10,6 +10,8 @@ WITH
 
 /* include fragment: season_window */,
 
+/* include fragment: season_last_dates */,
+
 /* include fragment: team_schedule */,
 
 /* include fragment: context_players */,
@@ -53,8 +55,18 @@ player_rolling AS (
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
 
-team_offense AS (
-  -- Last 10 team games up to the date, across seasons as in production.
+player_dates AS (
+  -- Each player's latest qualifying game of the season up to each date (a game answers the dates
+  -- from its own to the day before his next one).
+  SELECT r.*, day AS analysis_date
+  FROM player_rolling AS r
+  JOIN season_last_dates AS s ON s.season_year = r.season_year
+  CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(
+    r.game_date, COALESCE(DATE_SUB(r.next_game_date, INTERVAL 1 DAY), s.last_analysis_date))) AS day
+),
+
+team_offense_games AS (
+  -- Last 10 team games at each team game, across seasons as in production.
   SELECT o.team_abbr, o.game_date,
          LEAD(o.game_date) OVER (PARTITION BY o.team_abbr ORDER BY o.game_date) AS next_game_date,
          AVG(CAST(o.pace AS FLOAT64)) OVER w10 AS team_pace_last_10,
@@ -69,6 +81,16 @@ team_offense AS (
     -- require_partition_filter: BigQuery does not count the join to bounds, only a constant
     AND o.game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
   WINDOW w10 AS (PARTITION BY o.team_abbr ORDER BY o.game_date ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
+),
+
+team_offense AS (
+  -- The team's latest game up to each date (a game answers the dates from its own to the day
+  -- before the team's next one, the last one those up to the last requested date).
+  SELECT o.*, day AS analysis_date
+  FROM team_offense_games AS o
+  CROSS JOIN bounds AS b
+  CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(
+    o.game_date, COALESCE(DATE_SUB(o.next_game_date, INTERVAL 1 DAY), b.last_date))) AS day
 ),
 
 player_day_windows AS (
@@ -117,15 +139,10 @@ joined AS (
          COALESCE(pd.games_last_7_days, 0) AS actual_l7d,
          COALESCE(pd.games_last_14_days, 0) AS actual_l14d
   FROM context_players AS c
-  LEFT JOIN player_rolling AS r
-    ON r.player_lookup = c.player_lookup
-   AND r.season_year = c.season_year
-   AND r.game_date <= c.game_date
-   AND (r.next_game_date > c.game_date OR r.next_game_date IS NULL)
-  LEFT JOIN team_offense AS o
-    ON o.team_abbr = c.team_abbr
-   AND o.game_date <= c.game_date
-   AND (o.next_game_date > c.game_date OR o.next_game_date IS NULL)
+  LEFT JOIN player_dates AS r
+    ON r.player_lookup = c.player_lookup AND r.season_year = c.season_year
+   AND r.analysis_date = c.game_date
+  LEFT JOIN team_offense AS o ON o.team_abbr = c.team_abbr AND o.analysis_date = c.game_date
   LEFT JOIN `nba_precompute.player_shot_zone_analysis` AS z
     ON z.analysis_date = c.game_date AND z.player_lookup = c.player_lookup
   LEFT JOIN team_latest_game AS t

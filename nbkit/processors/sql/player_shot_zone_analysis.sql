@@ -6,6 +6,8 @@ WITH
 
 /* include fragment: season_window */,
 
+/* include fragment: season_last_dates */,
+
 /* include fragment: team_schedule */,
 
 /* include fragment: qualifying_games */,
@@ -64,15 +66,9 @@ player_rolling AS (
                  ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
 ),
 
-season_last_dates AS (
-  SELECT season_year, MAX(analysis_date) AS last_analysis_date
-  FROM analysis_dates
-  GROUP BY season_year
-),
-
 player_dates AS (
-  -- Each player's latest qualifying game up to the analysis date (the game answers every date
-  -- from its own to the day before his next one); completeness over his team's last 10 games.
+  -- Each player's latest qualifying game up to the analysis date (a game answers the dates from
+  -- its own to the day before his next one); completeness over his team's last 10 games.
   SELECT a.analysis_date, r.*,
          LEAST(t.team_game_number, 10) AS expected_games,
          COALESCE(w.games_last_10, 0) AS actual_games
