@@ -116,16 +116,6 @@ team_recent_finals AS (
   JOIN team_schedule AS s
     ON s.team_abbr = t.team_abbr AND s.game_date = w.window_day AND s.game_status = 3
 ),
-team_window_expected AS (
-  -- the team's finals in each window (a target without any has no completeness row)
-  SELECT team_abbr, target_date,
-         COUNTIF(recency <= 5) AS l5_expected, COUNTIF(recency <= 10) AS l10_expected,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY)) AS l7d_expected,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS l14d_expected,
-         COUNT(*) AS l30d_expected
-  FROM team_recent_finals
-  GROUP BY team_abbr, target_date
-),
 team_window_days AS (
   -- per day of the window: the team's finals on it, and how many are among its last 5 / 10
   SELECT team_abbr, target_date, game_date, COUNT(*) AS finals,
@@ -133,74 +123,113 @@ team_window_days AS (
   FROM team_recent_finals
   GROUP BY team_abbr, target_date, game_date
 ),
-target_players AS (
+team_windows AS (
+  -- per target team and date: its finals in each window (a target without any has no
+  -- completeness), and the first day of its last 5 (10) with how many of them fall on it (a day
+  -- can hold two finals, the older one outside the last 5)
+  SELECT w.*, d5.finals_in_last_5 AS last_5_on_first_day, d10.finals_in_last_10 AS last_10_on_first_day
+  FROM (SELECT team_abbr, target_date,
+               SUM(finals_in_last_5) AS l5_expected, SUM(finals_in_last_10) AS l10_expected,
+               SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY), finals, 0)) AS l7d_expected,
+               SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY), finals, 0)) AS l14d_expected,
+               SUM(finals) AS l30d_expected,
+               MIN(IF(finals_in_last_5 > 0, game_date, NULL)) AS last_5_from,
+               MIN(IF(finals_in_last_10 > 0, game_date, NULL)) AS last_10_from
+        FROM team_window_days
+        GROUP BY team_abbr, target_date) AS w
+  JOIN team_window_days AS d5
+    ON d5.team_abbr = w.team_abbr AND d5.target_date = w.target_date AND d5.game_date = w.last_5_from
+  JOIN team_window_days AS d10
+    ON d10.team_abbr = w.team_abbr AND d10.target_date = w.target_date AND d10.game_date = w.last_10_from
+),
+team_final_days AS (
+  SELECT team_abbr, game_date, COUNT(*) AS finals
+  FROM team_schedule
+  WHERE game_status = 3
+  GROUP BY team_abbr, game_date
+),
+player_teams AS (
+  -- each player with each team he is a target for, numbered: the windows join on the number
+  SELECT player_lookup, team_abbr, ROW_NUMBER() OVER (ORDER BY player_lookup, team_abbr) AS player_team
+  FROM (SELECT DISTINCT player_lookup, team_abbr FROM targets)
+),
+team_played AS (
+  -- each game of a player, once per team he is a target for, with that team's finals that day
+  -- (he may have played for another team then); day_number = UNIX_DATE, for integer windows
+  SELECT p.player_team, UNIX_DATE(h.game_date) AS day_number, DIV(UNIX_DATE(h.game_date), 7) AS week,
+         h.game_date, DATE_DIFF(h.game_date, h.prev_game_date, DAY) AS days_since_prev_game, h.points,
+         h.seconds_played, h.source = 'bdl_player_boxscores' AS from_bdl, COALESCE(f.finals, 0) AS finals
+  FROM player_teams AS p
+  JOIN played AS h ON h.player_lookup = p.player_lookup
+  LEFT JOIN team_final_days AS f ON f.team_abbr = p.team_abbr AND f.game_date = h.game_date
+),
+target_windows AS (
   -- the fatigue, form and completeness windows depend on the player, the team and the date only
-  SELECT DISTINCT player_lookup, team_abbr, game_date FROM targets
+  SELECT DISTINCT p.player_team, t.player_lookup, t.team_abbr, t.game_date AS target_date,
+         UNIX_DATE(t.game_date) AS day_number, e.* EXCEPT (team_abbr, target_date)
+  FROM targets AS t
+  JOIN player_teams AS p ON p.player_lookup = t.player_lookup AND p.team_abbr = t.team_abbr
+  LEFT JOIN team_windows AS e ON e.team_abbr = t.team_abbr AND e.target_date = t.game_date
 ),
 recent AS (
-  -- the player's games in [D-30, D), with the team's finals that day
-  SELECT t.player_lookup, t.team_abbr, t.game_date AS target_date, h.game_date, h.prev_game_date,
-         DATE_DIFF(h.game_date, h.prev_game_date, DAY) AS days_since_prev_game, h.points,
-         h.seconds_played, h.source, f.finals, f.finals_in_last_5, f.finals_in_last_10
-  FROM target_players AS t
-  JOIN lookback_weeks AS w ON w.target_date = t.game_date
-  JOIN played AS h
-    ON h.player_lookup = t.player_lookup AND DIV(UNIX_DATE(h.game_date), 7) = w.window_week
-   AND h.game_date >= DATE_SUB(t.game_date, INTERVAL 30 DAY) AND h.game_date < t.game_date
-  LEFT JOIN team_window_days AS f
-    ON f.team_abbr = t.team_abbr AND f.target_date = t.game_date AND f.game_date = h.game_date
+  -- the player's games in [D-30, D), joined a week at a time: days_before = D - the game's day
+  SELECT t.player_team, t.target_date, t.day_number - h.day_number AS days_before, h.game_date,
+         h.days_since_prev_game, h.points, h.seconds_played, h.from_bdl, h.finals,
+         t.last_5_from, t.last_5_on_first_day, t.last_10_from, t.last_10_on_first_day
+  FROM target_windows AS t
+  JOIN lookback_weeks AS w ON w.target_date = t.target_date
+  JOIN team_played AS h ON h.player_team = t.player_team AND h.week = w.window_week
+  WHERE t.day_number - h.day_number BETWEEN 1 AND 30
 ),
 recent_summary AS (
-  -- the previous game only counts inside the same window
-  SELECT player_lookup, team_abbr, target_date,
+  SELECT player_team, target_date,
          COUNT(*) AS games_last_30,
          MAX(game_date) AS last_game_date,
-         -- the last game's previous game: previous dates rise with the games
-         MAX(prev_game_date) AS last_game_prev_date,
-         MAX(IF(days_since_prev_game >= 2 AND prev_game_date >= DATE_SUB(target_date, INTERVAL 30 DAY),
-                game_date, NULL)) AS last_rested_game,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY)) AS games_7,
-         COUNTIF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY)) AS games_14,
-         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY), seconds_played, 0)) AS seconds_7,
-         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY), seconds_played, 0)) AS seconds_14,
+         -- the previous game only counts inside the same window
+         MAX(IF(days_since_prev_game >= 2 AND days_before + days_since_prev_game <= 30, game_date, NULL))
+           AS last_rested_game,
+         COUNTIF(days_before <= 7) AS games_7,
+         COUNTIF(days_before <= 14) AS games_14,
+         SUM(IF(days_before <= 7, seconds_played, 0)) AS seconds_7,
+         SUM(IF(days_before <= 14, seconds_played, 0)) AS seconds_14,
          -- both games of the back-to-back in the last 14 days
-         COUNTIF(days_since_prev_game = 1 AND game_date >= DATE_SUB(target_date, INTERVAL 13 DAY))
-           AS back_to_backs_14,
+         COUNTIF(days_since_prev_game = 1 AND days_before <= 13) AS back_to_backs_14,
          AVG(points) AS points_avg_window,
-         LOGICAL_OR(source = 'bdl_player_boxscores') AS used_bdl,
-         -- the team's finals in the window that the player has
-         SUM(finals_in_last_5) AS l5_actual, SUM(finals_in_last_10) AS l10_actual,
-         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 7 DAY), finals, 0)) AS l7d_actual,
-         SUM(IF(game_date >= DATE_SUB(target_date, INTERVAL 14 DAY), finals, 0)) AS l14d_actual,
+         LOGICAL_OR(from_bdl) AS used_bdl,
+         -- the team's finals in the window that the player has: all of a day's finals after the
+         -- first day of its last 5 (10), on that day those among them
+         SUM(IF(game_date > last_5_from, finals, IF(game_date = last_5_from, last_5_on_first_day, 0)))
+           AS l5_actual,
+         SUM(IF(game_date > last_10_from, finals, IF(game_date = last_10_from, last_10_on_first_day, 0)))
+           AS l10_actual,
+         SUM(IF(days_before <= 7, finals, 0)) AS l7d_actual,
+         SUM(IF(days_before <= 14, finals, 0)) AS l14d_actual,
          SUM(finals) AS l30d_actual
   FROM recent
-  GROUP BY player_lookup, team_abbr, target_date
+  GROUP BY player_team, target_date
 ),
-fatigue AS (
-  SELECT r.player_lookup, r.team_abbr, r.target_date, r.games_last_30, r.last_game_date,
-         IF(r.last_game_prev_date >= DATE_SUB(r.target_date, INTERVAL 30 DAY), r.last_game_prev_date, NULL)
-           AS second_last_game_date,
+windows AS (
+  -- fatigue and form: none when the window holds none of the player's games; completeness:
+  -- none when it holds none of the team's finals
+  SELECT t.player_lookup, t.team_abbr, t.target_date, r.games_last_30, r.last_game_date,
+         -- the previous game only counts inside the same window
+         IF(last_game.prev_game_date >= DATE_SUB(t.target_date, INTERVAL 30 DAY), last_game.prev_game_date,
+            NULL) AS second_last_game_date,
          r.last_rested_game, r.games_7, r.games_14, r.seconds_7, r.seconds_14, r.back_to_backs_14,
          -- the window's last 5 (10) games are all of it when it holds fewer
          IF(r.games_last_30 >= 5, last_game.points_avg_last_5_games, r.points_avg_window) AS points_avg_5,
          IF(r.games_last_30 >= 10, last_game.points_avg_last_10_games, r.points_avg_window)
            AS points_avg_10,
-         r.used_bdl
-  FROM recent_summary AS r
-  JOIN played AS last_game
-    ON last_game.player_lookup = r.player_lookup AND last_game.game_date = r.last_game_date
-),
-completeness AS (
-  SELECT t.player_lookup, t.team_abbr, t.game_date AS target_date,
-         e.l5_expected, COALESCE(a.l5_actual, 0) AS l5_actual,
-         e.l10_expected, COALESCE(a.l10_actual, 0) AS l10_actual,
-         e.l7d_expected, COALESCE(a.l7d_actual, 0) AS l7d_actual,
-         e.l14d_expected, COALESCE(a.l14d_actual, 0) AS l14d_actual,
-         e.l30d_expected, COALESCE(a.l30d_actual, 0) AS l30d_actual
-  FROM target_players AS t
-  JOIN team_window_expected AS e ON e.team_abbr = t.team_abbr AND e.target_date = t.game_date
-  LEFT JOIN recent_summary AS a
-    ON a.player_lookup = t.player_lookup AND a.team_abbr = t.team_abbr AND a.target_date = t.game_date
+         r.used_bdl,
+         t.l5_expected, IF(t.l5_expected IS NULL, NULL, COALESCE(r.l5_actual, 0)) AS l5_actual,
+         t.l10_expected, IF(t.l10_expected IS NULL, NULL, COALESCE(r.l10_actual, 0)) AS l10_actual,
+         t.l7d_expected, IF(t.l7d_expected IS NULL, NULL, COALESCE(r.l7d_actual, 0)) AS l7d_actual,
+         t.l14d_expected, IF(t.l14d_expected IS NULL, NULL, COALESCE(r.l14d_actual, 0)) AS l14d_actual,
+         t.l30d_expected, IF(t.l30d_expected IS NULL, NULL, COALESCE(r.l30d_actual, 0)) AS l30d_actual
+  FROM target_windows AS t
+  LEFT JOIN recent_summary AS r ON r.player_team = t.player_team AND r.target_date = t.target_date
+  LEFT JOIN played AS last_game
+    ON last_game.player_lookup = t.player_lookup AND last_game.game_date = r.last_game_date
 ),
 team_days AS (
   -- each date's teams whose calendar a target reads: its own team and its opponent
@@ -291,8 +320,7 @@ assembled AS (
     sp.bookmaker_key AS game_spread_source,
     tot.current_point AS game_total, tot.opening_point AS opening_total,
     tot.bookmaker_key AS game_total_source,
-    fa.* EXCEPT (player_lookup, team_abbr, target_date),
-    c.* EXCEPT (player_lookup, team_abbr, target_date),
+    w.* EXCEPT (player_lookup, team_abbr, target_date),
     tc.* EXCEPT (game_id, player_lookup),
     inj.injury_status, inj.reason AS injury_reason,
     tm.questionable_teammates, tm.probable_teammates,
@@ -307,10 +335,8 @@ assembled AS (
   LEFT JOIN line_values AS tot
     ON tot.market_key = 'totals' AND tot.game_date = t.game_date AND tot.side = 'game'
    AND tot.home_team_abbr = t.home_abbr AND tot.away_team_abbr = t.away_abbr
-  LEFT JOIN fatigue AS fa
-    ON fa.player_lookup = t.player_lookup AND fa.team_abbr = t.team_abbr AND fa.target_date = t.game_date
-  LEFT JOIN completeness AS c
-    ON c.player_lookup = t.player_lookup AND c.team_abbr = t.team_abbr AND c.target_date = t.game_date
+  LEFT JOIN windows AS w
+    ON w.player_lookup = t.player_lookup AND w.team_abbr = t.team_abbr AND w.target_date = t.game_date
   LEFT JOIN team_calendar AS tc ON tc.game_id = t.game_id AND tc.player_lookup = t.player_lookup
   LEFT JOIN injuries AS inj ON inj.game_date = t.game_date AND inj.player_lookup = t.player_lookup
   LEFT JOIN teammates AS tm ON tm.game_id = t.game_id AND tm.player_lookup = t.player_lookup
