@@ -252,32 +252,15 @@ team_day_calendar AS (
    AND s.game_date BETWEEN DATE_SUB(d.game_date, INTERVAL 30 DAY) AND DATE_ADD(d.game_date, INTERVAL 14 DAY)
   GROUP BY d.game_date, d.team_abbr
 ),
-team_calendar AS (
-  -- rest and the week ahead of both teams; none when neither has a game in [D-30, D+14]
-  SELECT t.game_id, t.player_lookup,
-         DATE_DIFF(t.game_date, opp.last_final_date, DAY) AS opponent_days_rest,
-         own.next_game_date,
-         COALESCE(own.games_in_next_7_days, 0) AS games_in_next_7_days,
-         opp.next_game_date AS opponent_next_game_date,
-         COALESCE(opp.games_in_next_7_days, 0) AS opponent_games_in_next_7_days,
-         own.next_game_is_primetime
-  FROM targets AS t
-  LEFT JOIN team_day_calendar AS own ON own.game_date = t.game_date AND own.team_abbr = t.team_abbr
-  LEFT JOIN team_day_calendar AS opp
-    ON opp.game_date = t.game_date AND opp.team_abbr = t.opponent_team_abbr
-  WHERE own.team_abbr IS NOT NULL OR opp.team_abbr IS NOT NULL
-),
 /* include fragment: points_prop_lines */,
 /* include fragment: game_lines */,
 /* include fragment: injury_reports */,
-teammates AS (
-  SELECT t.game_id, t.player_lookup,
-         COUNTIF(i.injury_status IN ('questionable', 'doubtful')) AS questionable_teammates,
-         COUNTIF(i.injury_status = 'probable') AS probable_teammates
-  FROM targets AS t
-  JOIN injuries AS i
-    ON i.game_date = t.game_date AND i.team = t.team_abbr AND i.player_lookup != t.player_lookup
-  GROUP BY t.game_id, t.player_lookup
+team_injuries AS (
+  -- per date and team: its players' reports by status (a target's teammates: these, less its own)
+  SELECT game_date, team, COUNTIF(injury_status IN ('questionable', 'doubtful')) AS questionable,
+         COUNTIF(injury_status = 'probable') AS probable
+  FROM injuries
+  GROUP BY game_date, team
 ),
 /* include fragment: player_registry */,
 bdl_daily AS (
@@ -291,11 +274,11 @@ bdl_daily AS (
 ),
 src_boxscore AS (
   -- the BDL history the date's windows read: [D-30, D)
-  SELECT d AS game_date, MAX(b.last_updated) AS last_updated, SUM(b.rows_found) AS rows_found,
+  SELECT w.target_date AS game_date, MAX(b.last_updated) AS last_updated, SUM(b.rows_found) AS rows_found,
          ARRAY_AGG(b.hash IGNORE NULLS ORDER BY b.last_updated DESC, b.hash DESC LIMIT 1)[SAFE_OFFSET(0)] AS hash
-  FROM UNNEST(@dates) AS d
-  JOIN bdl_daily AS b ON b.game_date >= DATE_SUB(d, INTERVAL 30 DAY) AND b.game_date < d
-  GROUP BY d
+  FROM lookback_days AS w
+  JOIN bdl_daily AS b ON b.game_date = w.window_day
+  GROUP BY w.target_date
 ),
 lineage_rows AS (
   SELECT 'nbac_schedule' AS source, game_date, game_id AS game_key, processed_at, data_hash
@@ -321,9 +304,19 @@ assembled AS (
     tot.current_point AS game_total, tot.opening_point AS opening_total,
     tot.bookmaker_key AS game_total_source,
     w.* EXCEPT (player_lookup, team_abbr, target_date),
-    tc.* EXCEPT (game_id, player_lookup),
+    -- rest and the week ahead of both teams; none when neither has a game in [D-30, D+14]
+    DATE_DIFF(t.game_date, opp.last_final_date, DAY) AS opponent_days_rest,
+    own.next_game_date,
+    IF(own.team_abbr IS NULL AND opp.team_abbr IS NULL, NULL, COALESCE(own.games_in_next_7_days, 0))
+      AS games_in_next_7_days,
+    opp.next_game_date AS opponent_next_game_date,
+    IF(own.team_abbr IS NULL AND opp.team_abbr IS NULL, NULL, COALESCE(opp.games_in_next_7_days, 0))
+      AS opponent_games_in_next_7_days,
+    own.next_game_is_primetime,
     inj.injury_status, inj.reason AS injury_reason,
-    tm.questionable_teammates, tm.probable_teammates,
+    ti.questionable - IF(inj.team = t.team_abbr AND inj.injury_status IN ('questionable', 'doubtful'), 1, 0)
+      AS questionable_teammates,
+    ti.probable - IF(inj.team = t.team_abbr AND inj.injury_status = 'probable', 1, 0) AS probable_teammates,
     DATE_DIFF(t.game_date, DATE(t.season_year, 10, 1), DAY) < 30 AS bootstrap,
     EXTRACT(MONTH FROM t.game_date) IN (10, 11, 4) AS season_boundary
   FROM targets AS t
@@ -337,9 +330,10 @@ assembled AS (
    AND tot.home_team_abbr = t.home_abbr AND tot.away_team_abbr = t.away_abbr
   LEFT JOIN windows AS w
     ON w.player_lookup = t.player_lookup AND w.team_abbr = t.team_abbr AND w.target_date = t.game_date
-  LEFT JOIN team_calendar AS tc ON tc.game_id = t.game_id AND tc.player_lookup = t.player_lookup
+  LEFT JOIN team_day_calendar AS own ON own.game_date = t.game_date AND own.team_abbr = t.team_abbr
+  LEFT JOIN team_day_calendar AS opp ON opp.game_date = t.game_date AND opp.team_abbr = t.opponent_team_abbr
   LEFT JOIN injuries AS inj ON inj.game_date = t.game_date AND inj.player_lookup = t.player_lookup
-  LEFT JOIN teammates AS tm ON tm.game_id = t.game_id AND tm.player_lookup = t.player_lookup
+  LEFT JOIN team_injuries AS ti ON ti.game_date = t.game_date AND ti.team = t.team_abbr
 ),
 scored AS (
   SELECT a.*,
