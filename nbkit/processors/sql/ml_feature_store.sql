@@ -13,6 +13,8 @@ bounds AS (
 
 /* include fragment: season_window */,
 
+/* include fragment: season_last_dates */,
+
 /* include fragment: team_schedule */,
 
 /* include fragment: context_players */,
@@ -22,7 +24,6 @@ bounds AS (
 player_history AS (
   -- Trailing windows at each qualifying game; the game just before a date answers "last N before D".
   SELECT p.player_lookup, p.season_year, p.game_date,
-         LEAD(p.game_date) OVER (PARTITION BY p.player_lookup ORDER BY p.game_date) AS next_game_date,
          COUNT(*) OVER last10 AS games_10,
          AVG(p.points) OVER last5 AS points_avg_5,
          AVG(p.points) OVER last10 AS points_avg_10,
@@ -42,7 +43,26 @@ player_history AS (
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
 
-team_record AS (
+last_games AS (
+  -- Each context row's latest qualifying game strictly before its date: the running maximum of
+  -- the player's game dates over his games and context dates in date order (on one date, the
+  -- context row first).
+  SELECT player_lookup, day AS game_date, last_game_date
+  FROM (
+    SELECT player_lookup, day, is_game,
+           MAX(IF(is_game, day, NULL)) OVER (PARTITION BY player_lookup ORDER BY day, is_game
+                                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+             AS last_game_date
+    FROM (
+      SELECT player_lookup, game_date AS day, TRUE AS is_game FROM qualifying_games
+      UNION ALL
+      SELECT player_lookup, game_date AS day, FALSE AS is_game FROM context_players
+    )
+  )
+  WHERE NOT is_game
+),
+
+team_record_games AS (
   -- Season-to-date wins and games after each team game.
   SELECT o.team_abbr, s.season_year, o.game_date,
          LEAD(o.game_date) OVER (PARTITION BY o.team_abbr, s.season_year ORDER BY o.game_date) AS next_game_date,
@@ -56,6 +76,16 @@ team_record AS (
     AND o.game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
   WINDOW season AS (PARTITION BY o.team_abbr, s.season_year ORDER BY o.game_date
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+
+team_record AS (
+  -- The record before each date: a game answers the dates from the day after it to the day of
+  -- the team's next game of the season.
+  SELECT t.*, day AS analysis_date
+  FROM team_record_games AS t
+  JOIN season_last_dates AS s ON s.season_year = t.season_year
+  CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(
+    DATE_ADD(t.game_date, INTERVAL 1 DAY), COALESCE(t.next_game_date, s.last_analysis_date))) AS day
 ),
 
 sources AS (
@@ -112,15 +142,11 @@ sources AS (
     ON z.analysis_date = f.game_date AND z.player_lookup = f.player_lookup
   LEFT JOIN `nba_precompute.team_defense_zone_analysis` AS d
     ON d.analysis_date = f.game_date AND d.team_abbr = f.opponent_team_abbr
+  LEFT JOIN last_games AS l ON l.player_lookup = f.player_lookup AND l.game_date = f.game_date
   LEFT JOIN player_history AS h
-    ON h.player_lookup = f.player_lookup
-   AND h.game_date < f.game_date
-   AND (h.next_game_date >= f.game_date OR h.next_game_date IS NULL)
+    ON h.player_lookup = f.player_lookup AND h.game_date = l.last_game_date
   LEFT JOIN team_record AS t
-    ON t.team_abbr = f.team_abbr
-   AND t.season_year = f.season_year
-   AND t.game_date < f.game_date
-   AND (t.next_game_date >= f.game_date OR t.next_game_date IS NULL)
+    ON t.team_abbr = f.team_abbr AND t.season_year = f.season_year AND t.analysis_date = f.game_date
 ),
 
 features AS (
