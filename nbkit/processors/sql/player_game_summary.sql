@@ -56,7 +56,8 @@ parsed AS (
 ),
 played AS (
   -- gamebook 'active' means played; BDL also lists DNPs, recognisable by zero minutes and no stats
-  SELECT *
+  SELECT *,
+         CASE team_abbr WHEN home_abbr THEN away_abbr WHEN away_abbr THEN home_abbr END AS opponent_team_abbr
   FROM parsed
   WHERE primary_source = 'nbac_gamebook'
      OR seconds_played > 0
@@ -64,6 +65,14 @@ played AS (
          AND COALESCE(points, 0) + COALESCE(field_goals_attempted, 0) + COALESCE(free_throws_attempted, 0)
              + COALESCE(total_rebounds, 0) + COALESCE(assists, 0) + COALESCE(steals, 0)
              + COALESCE(blocks, 0) + COALESCE(turnovers, 0) + COALESCE(personal_fouls, 0) > 0)
+),
+played_once AS (
+  -- a team that is neither side of its game_id cannot be placed; the date then counts as partial.
+  -- The key holds one row even if two namesakes share a lookup in one game
+  SELECT *
+  FROM played
+  WHERE opponent_team_abbr IS NOT NULL
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id, player_lookup ORDER BY seconds_played DESC, team_abbr) = 1
 ),
 team_totals AS (
   -- every player who played counts, registered or not
@@ -99,23 +108,54 @@ lineage_rows AS (
   FROM `nba_raw.bettingpros_player_points_props` WHERE game_date IN UNNEST(@dates)
 ),
 /* include fragment: source_lineage */,
+source_columns AS (
+  -- the sources' columns are the same for every player of a date: built per date, joined once
+  SELECT d AS game_date,
+         sn.last_updated AS source_nbac_last_updated,
+         sn.rows_found AS source_nbac_rows_found,
+         CAST(ROUND(LEAST(100, 100 * sn.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_nbac_completeness_pct,
+         sn.hash AS source_nbac_hash,
+         sb.last_updated AS source_bdl_last_updated,
+         sb.rows_found AS source_bdl_rows_found,
+         CAST(ROUND(LEAST(100, 100 * sb.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_bdl_completeness_pct,
+         sb.hash AS source_bdl_hash,
+         sbb.last_updated AS source_bbd_last_updated,
+         sbb.rows_found AS source_bbd_rows_found,
+         CAST(ROUND(LEAST(100, 100 * sbb.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_bbd_completeness_pct,
+         sbb.hash AS source_bbd_hash,
+         sp.last_updated AS source_nbac_pbp_last_updated,
+         sp.rows_found AS source_nbac_pbp_rows_found,
+         CAST(ROUND(LEAST(100, 100 * sp.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_nbac_pbp_completeness_pct,
+         sp.hash AS source_nbac_pbp_hash,
+         so.last_updated AS source_odds_last_updated,
+         so.rows_found AS source_odds_rows_found,
+         CAST(IF(so.rows_found > 0, 100, NULL) AS NUMERIC) AS source_odds_completeness_pct,
+         so.hash AS source_odds_hash,
+         sbp.last_updated AS source_bp_last_updated,
+         sbp.rows_found AS source_bp_rows_found,
+         CAST(IF(sbp.rows_found > 0, 100, NULL) AS NUMERIC) AS source_bp_completeness_pct,
+         sbp.hash AS source_bp_hash
+  FROM (SELECT DISTINCT d FROM UNNEST(@dates) AS d)
+  LEFT JOIN schedule_games AS sg ON sg.game_date = d
+  LEFT JOIN source_lineage AS sn ON sn.source = 'nbac_gamebook_player_stats' AND sn.game_date = d
+  LEFT JOIN source_lineage AS sb ON sb.source = 'bdl_player_boxscores' AND sb.game_date = d
+  LEFT JOIN source_lineage AS sbb ON sbb.source = 'bigdataball_play_by_play' AND sbb.game_date = d
+  LEFT JOIN source_lineage AS sp ON sp.source = 'nbac_play_by_play' AND sp.game_date = d
+  LEFT JOIN source_lineage AS so ON so.source = 'odds_api_player_points_props' AND so.game_date = d
+  LEFT JOIN source_lineage AS sbp ON sbp.source = 'bettingpros_player_points_props' AND sbp.game_date = d
+),
 rows_computed AS (
   SELECT
     p.*,
     r.universal_player_id,
-    CASE p.team_abbr WHEN p.home_abbr THEN p.away_abbr WHEN p.away_abbr THEN p.home_abbr END
-      AS opponent_team_abbr,
     p.team_abbr = p.home_abbr AS home_game,
     t.team_points, o.team_points AS opponent_points,
     t.team_fga, t.team_fta, t.team_tov, t.team_seconds,
     pl.current_line AS points_line, pl.opening_line, pl.line_source AS points_line_source
-  FROM played AS p
+  FROM played_once AS p
   JOIN registry AS r USING (player_lookup)
   JOIN team_totals AS t USING (game_id, team_abbr)
-  LEFT JOIN team_totals AS o
-    ON o.game_id = p.game_id
-   AND o.team_abbr = CASE p.team_abbr WHEN p.home_abbr THEN p.away_abbr
-                                      WHEN p.away_abbr THEN p.home_abbr END
+  LEFT JOIN team_totals AS o ON o.game_id = p.game_id AND o.team_abbr = p.opponent_team_abbr
   LEFT JOIN prop_line AS pl USING (game_date, player_lookup)
 ),
 final AS (
@@ -130,11 +170,6 @@ final AS (
       IF(c.opponent_points IS NULL, ['opponent_box_score_missing'], ARRAY<STRING>[])
     ) AS issues
   FROM rows_computed AS c
-  -- a team that is neither side of its game_id cannot be placed; the date then counts as partial
-  WHERE c.opponent_team_abbr IS NOT NULL
-  -- the key holds one row even if two namesakes share a lookup in one game
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY c.game_id, c.player_lookup
-                             ORDER BY c.seconds_played DESC, c.team_abbr) = 1
 )
 SELECT
   f.player_lookup,
@@ -190,30 +225,7 @@ SELECT
   TRUE AS is_active,
   f.player_status,
 
-  sn.last_updated AS source_nbac_last_updated,
-  sn.rows_found AS source_nbac_rows_found,
-  CAST(ROUND(LEAST(100, 100 * sn.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_nbac_completeness_pct,
-  sn.hash AS source_nbac_hash,
-  sb.last_updated AS source_bdl_last_updated,
-  sb.rows_found AS source_bdl_rows_found,
-  CAST(ROUND(LEAST(100, 100 * sb.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_bdl_completeness_pct,
-  sb.hash AS source_bdl_hash,
-  sbb.last_updated AS source_bbd_last_updated,
-  sbb.rows_found AS source_bbd_rows_found,
-  CAST(ROUND(LEAST(100, 100 * sbb.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_bbd_completeness_pct,
-  sbb.hash AS source_bbd_hash,
-  sp.last_updated AS source_nbac_pbp_last_updated,
-  sp.rows_found AS source_nbac_pbp_rows_found,
-  CAST(ROUND(LEAST(100, 100 * sp.games / NULLIF(sg.final_games, 0)), 2) AS NUMERIC) AS source_nbac_pbp_completeness_pct,
-  sp.hash AS source_nbac_pbp_hash,
-  so.last_updated AS source_odds_last_updated,
-  so.rows_found AS source_odds_rows_found,
-  CAST(IF(so.rows_found > 0, 100, NULL) AS NUMERIC) AS source_odds_completeness_pct,
-  so.hash AS source_odds_hash,
-  sbp.last_updated AS source_bp_last_updated,
-  sbp.rows_found AS source_bp_rows_found,
-  CAST(IF(sbp.rows_found > 0, 100, NULL) AS NUMERIC) AS source_bp_completeness_pct,
-  sbp.hash AS source_bp_hash,
+  sc.* EXCEPT (game_date),
 
   IF(f.used_fallback, 'silver', 'gold') AS data_quality_tier,
   f.primary_source AS primary_source_used,
@@ -243,10 +255,4 @@ SELECT
   ], '|', 'NULL'))), 1, 16) AS data_hash,
   CURRENT_TIMESTAMP() AS processed_at
 FROM final AS f
-LEFT JOIN schedule_games AS sg USING (game_date)
-LEFT JOIN source_lineage AS sn ON sn.source = 'nbac_gamebook_player_stats' AND sn.game_date = f.game_date
-LEFT JOIN source_lineage AS sb ON sb.source = 'bdl_player_boxscores' AND sb.game_date = f.game_date
-LEFT JOIN source_lineage AS sbb ON sbb.source = 'bigdataball_play_by_play' AND sbb.game_date = f.game_date
-LEFT JOIN source_lineage AS sp ON sp.source = 'nbac_play_by_play' AND sp.game_date = f.game_date
-LEFT JOIN source_lineage AS so ON so.source = 'odds_api_player_points_props' AND so.game_date = f.game_date
-LEFT JOIN source_lineage AS sbp ON sbp.source = 'bettingpros_player_points_props' AND sbp.game_date = f.game_date
+LEFT JOIN source_columns AS sc USING (game_date)

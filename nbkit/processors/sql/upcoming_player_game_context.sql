@@ -293,6 +293,31 @@ lineage_rows AS (
   FROM `nba_raw.odds_api_game_lines` WHERE game_date IN UNNEST(@dates)
 ),
 /* include fragment: source_lineage */,
+source_columns AS (
+  -- the sources' columns are the same for every player of a date: built per date, joined once
+  SELECT d AS game_date,
+         sb.last_updated AS source_boxscore_last_updated,
+         sb.rows_found AS source_boxscore_rows_found,
+         CAST(IF(sb.rows_found > 0, 100, NULL) AS NUMERIC) AS source_boxscore_completeness_pct,
+         sb.hash AS source_boxscore_hash,
+         ss.last_updated AS source_schedule_last_updated,
+         ss.rows_found AS source_schedule_rows_found,
+         CAST(IF(ss.rows_found > 0, 100, NULL) AS NUMERIC) AS source_schedule_completeness_pct,
+         ss.hash AS source_schedule_hash,
+         sp.last_updated AS source_props_last_updated,
+         sp.rows_found AS source_props_rows_found,
+         CAST(IF(sp.rows_found > 0, 100, NULL) AS NUMERIC) AS source_props_completeness_pct,
+         sp.hash AS source_props_hash,
+         sl.last_updated AS source_game_lines_last_updated,
+         sl.rows_found AS source_game_lines_rows_found,
+         CAST(IF(sl.rows_found > 0, 100, NULL) AS NUMERIC) AS source_game_lines_completeness_pct,
+         sl.hash AS source_game_lines_hash
+  FROM (SELECT DISTINCT d FROM UNNEST(@dates) AS d)
+  LEFT JOIN src_boxscore AS sb ON sb.game_date = d
+  LEFT JOIN source_lineage AS ss ON ss.source = 'nbac_schedule' AND ss.game_date = d
+  LEFT JOIN source_lineage AS sp ON sp.source = 'odds_api_player_points_props' AND sp.game_date = d
+  LEFT JOIN source_lineage AS sl ON sl.source = 'odds_api_game_lines' AND sl.game_date = d
+),
 assembled AS (
   SELECT
     t.*,
@@ -414,22 +439,7 @@ SELECT
   COALESCE(f.questionable_teammates, 0) AS questionable_teammates,
   COALESCE(f.probable_teammates, 0) AS probable_teammates,
 
-  sb.last_updated AS source_boxscore_last_updated,
-  sb.rows_found AS source_boxscore_rows_found,
-  CAST(IF(sb.rows_found > 0, 100, NULL) AS NUMERIC) AS source_boxscore_completeness_pct,
-  sb.hash AS source_boxscore_hash,
-  ss.last_updated AS source_schedule_last_updated,
-  ss.rows_found AS source_schedule_rows_found,
-  CAST(IF(ss.rows_found > 0, 100, NULL) AS NUMERIC) AS source_schedule_completeness_pct,
-  ss.hash AS source_schedule_hash,
-  sp.last_updated AS source_props_last_updated,
-  sp.rows_found AS source_props_rows_found,
-  CAST(IF(sp.rows_found > 0, 100, NULL) AS NUMERIC) AS source_props_completeness_pct,
-  sp.hash AS source_props_hash,
-  sl.last_updated AS source_game_lines_last_updated,
-  sl.rows_found AS source_game_lines_rows_found,
-  CAST(IF(sl.rows_found > 0, 100, NULL) AS NUMERIC) AS source_game_lines_completeness_pct,
-  sl.hash AS source_game_lines_hash,
+  sc.* EXCEPT (game_date),
 
   f.tier AS data_quality_tier,
   IF(f.used_bdl, 'nbac_gamebook_player_stats+bdl_player_boxscores', 'nbac_gamebook_player_stats')
@@ -488,7 +498,4 @@ SELECT
   1 AS context_version,
   CURRENT_TIMESTAMP() AS processed_at
 FROM final AS f
-LEFT JOIN src_boxscore AS sb USING (game_date)
-LEFT JOIN source_lineage AS ss ON ss.source = 'nbac_schedule' AND ss.game_date = f.game_date
-LEFT JOIN source_lineage AS sp ON sp.source = 'odds_api_player_points_props' AND sp.game_date = f.game_date
-LEFT JOIN source_lineage AS sl ON sl.source = 'odds_api_game_lines' AND sl.game_date = f.game_date
+LEFT JOIN source_columns AS sc USING (game_date)
