@@ -143,6 +143,7 @@ team_windows AS (
     ON d10.team_abbr = w.team_abbr AND d10.target_date = w.target_date AND d10.game_date = w.last_10_from
 ),
 team_final_days AS (
+  -- per team and day: its final games that day
   SELECT team_abbr, game_date, COUNT(*) AS finals
   FROM team_schedule
   WHERE game_status = 3
@@ -165,11 +166,11 @@ team_played AS (
 ),
 target_windows AS (
   -- the fatigue, form and completeness windows depend on the player, the team and the date only
-  SELECT DISTINCT p.player_team, t.player_lookup, t.team_abbr, t.game_date AS target_date,
-         UNIX_DATE(t.game_date) AS day_number, e.* EXCEPT (team_abbr, target_date)
-  FROM targets AS t
-  JOIN player_teams AS p ON p.player_lookup = t.player_lookup AND p.team_abbr = t.team_abbr
-  LEFT JOIN team_windows AS e ON e.team_abbr = t.team_abbr AND e.target_date = t.game_date
+  SELECT t.*, UNIX_DATE(t.target_date) AS day_number, e.* EXCEPT (team_abbr, target_date)
+  FROM (SELECT DISTINCT p.player_team, p.player_lookup, p.team_abbr, g.game_date AS target_date
+        FROM targets AS g
+        JOIN player_teams AS p ON p.player_lookup = g.player_lookup AND p.team_abbr = g.team_abbr) AS t
+  LEFT JOIN team_windows AS e ON e.team_abbr = t.team_abbr AND e.target_date = t.target_date
 ),
 recent AS (
   -- the player's games in [D-30, D), joined a week at a time: days_before = D - the game's day
