@@ -284,20 +284,16 @@ def _connect(path: str, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPy
 
 def _file_version(file: Path) -> tuple:
     """What changes on every commit to a DuckDB file, from any process: the write-ahead log
-    (a commit appends to it), the file's own size and time, and its database headers (each
-    checkpoint writes one with a new iteration number)."""
+    (a commit appends to it) and the file itself (a checkpoint rewrites it), by stat alone.
+    Never open the file here: DuckDB's lock is a POSIX lock, which closing any descriptor of
+    the file in this process would release, letting a second writer in."""
     def stat(path: Path) -> tuple | None:
         try:
             st = path.stat()
         except FileNotFoundError:
             return None
-        return st.st_ino, st.st_size, st.st_mtime_ns
-    try:
-        with file.open("rb") as handle:
-            headers = handle.read(3 * 4096)
-    except FileNotFoundError:
-        headers = b""
-    return stat(file), stat(file.with_name(file.name + ".wal")), hash(headers)
+        return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    return stat(file), stat(file.with_name(file.name + ".wal"))
 
 
 def _check_writable(file: Path) -> None:
