@@ -440,7 +440,14 @@ SELECT
   COALESCE(f.questionable_teammates, 0) AS questionable_teammates,
   COALESCE(f.probable_teammates, 0) AS probable_teammates,
 
-  sc.* EXCEPT (game_date),
+  sc.source_boxscore_last_updated, sc.source_boxscore_rows_found, sc.source_boxscore_completeness_pct,
+  sc.source_boxscore_hash,
+  sc.source_schedule_last_updated, sc.source_schedule_rows_found, sc.source_schedule_completeness_pct,
+  sc.source_schedule_hash,
+  sc.source_props_last_updated, sc.source_props_rows_found, sc.source_props_completeness_pct,
+  sc.source_props_hash,
+  sc.source_game_lines_last_updated, sc.source_game_lines_rows_found, sc.source_game_lines_completeness_pct,
+  sc.source_game_lines_hash,
 
   f.tier AS data_quality_tier,
   IF(f.used_bdl, 'nbac_gamebook_player_stats+bdl_player_boxscores', 'nbac_gamebook_player_stats')
