@@ -56,6 +56,11 @@ class DuckDBWarehouse(Warehouse):
             self._connections.append(con)  # for interrupt()
         return con
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new DuckDB cursor on this warehouse's database, for DuckDB SQL run as written
+        (no translation, no ledger): benchmarks and tests. Close it when done."""
+        return self._root.cursor()
+
     def forbid_external_access(self) -> None:
         """No file-system access for the rest of this connection (`nbkit sql`): COPY TO,
         ATTACH, INSTALL, LOAD, EXPORT and file-reading functions fail; cannot be undone."""

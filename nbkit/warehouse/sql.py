@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
+from nbkit import disk_cache
 from nbkit.errors import SqlError
 from nbkit.sql_parse import parsed_once  # noqa: F401 - the backends read it from here
 
@@ -69,10 +72,16 @@ def parameter_names(tree: exp.Expression) -> tuple[str, ...]:
     return tuple(sorted({p.name for p in tree.find_all(exp.Parameter) if p.name}))
 
 
+# A translation slower than this is kept on disk for the next process (a processor's SQL
+# takes 40-160 ms; the short statements around a write, often naming a fresh table, are not).
+_STORE_AFTER_SECONDS = 0.005
+
+
 @functools.lru_cache(maxsize=2048)
 def to_duckdb(sql: str, catalog: str, project: str,
               datasets: tuple[tuple[str, str], ...] = ()) -> tuple[Statement, ...]:
-    """Translate BigQuery SQL to DuckDB statements; cached by SQL text.
+    """Translate BigQuery SQL to DuckDB statements; cached by SQL text, in memory and (for
+    slow ones) on disk, where a new process finds them (``nbkit.disk_cache``).
 
     Args:
         sql: one or more BigQuery statements separated by semicolons.
@@ -80,6 +89,31 @@ def to_duckdb(sql: str, catalog: str, project: str,
         project: the project id reported by INFORMATION_SCHEMA emulation.
         datasets: (SQL name, warehouse name) pairs: the schema each dataset maps onto.
     """
+    key = disk_cache.digest(sql, catalog, project, repr(datasets))
+    stored = disk_cache.read("sql", _translator_fingerprint(), key)
+    if stored is not None:
+        try:
+            return tuple(Statement(s["sql"], tuple(s["params"]), s["returns_rows"], s["source"])
+                         for s in stored)
+        except (TypeError, KeyError):
+            pass
+    began = time.perf_counter()
+    statements = _translate(sql, catalog, project, datasets)
+    if time.perf_counter() - began >= _STORE_AFTER_SECONDS:
+        disk_cache.write("sql", _translator_fingerprint(), key, [asdict(s) for s in statements])
+    return statements
+
+
+@functools.lru_cache(maxsize=1)
+def _translator_fingerprint() -> str:
+    """What a translation depends on besides its inputs: sqlglot's version and this code."""
+    here = Path(__file__).resolve()
+    return disk_cache.digest(sqlglot.__version__, here.read_text(),
+                             (here.parents[1] / "sql_parse.py").read_text())[:16]
+
+
+def _translate(sql: str, catalog: str, project: str,
+               datasets: tuple[tuple[str, str], ...]) -> tuple[Statement, ...]:
     statements = []
     trees = parse_bigquery(sql)
     for tree in trees:
