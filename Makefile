@@ -19,11 +19,13 @@ install: $(BIN)/nbkit  ## create .venv and install nbkit with its dev tools
 # kit's env must not have (docs/bigquery-emulator.md). Its spatial extension comes from PyPI
 # (DuckDB's extension server is unreachable) and is copied into ~/.duckdb once per machine.
 # numpy is not in the doc's recipe but bqemulator 1.4.0 will not start without it.
+# sqlglotc is sqlglot 30.11.0 (the emulator's pin) compiled: the emulator spends most of its
+# CPU parsing SQL; the BigQuery parity suite runs 70 s -> 58 s with it, same results.
 # The stamp names the pins: changing a pin rebuilds the venv.
 BQEMU_VENV  ?= .venv-bqemu
 BQEMU_PKGS  := bqemulator==1.4.0 duckdb==1.5.5 duckdb-extension-spatial==1.5.5 \
-               duckdb-extensions==1.5.5 testcontainers numpy
-BQEMU_STAMP := $(BQEMU_VENV)/.nbkit-stamp-bqemulator-1.4.0-duckdb-1.5.5
+               duckdb-extensions==1.5.5 testcontainers numpy sqlglotc==30.11.0
+BQEMU_STAMP := $(BQEMU_VENV)/.nbkit-stamp-bqemulator-1.4.0-duckdb-1.5.5-sqlglotc-30.11.0
 
 $(BQEMU_STAMP):
 	rm -rf $(BQEMU_VENV)

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("nbkit.errors", "nbkit.constants", "nbkit.settings", "nbkit.params",
                     "nbkit.progress", "nbkit.viz", "nbkit.states", "nbkit.secrets",
                     "nbkit.failures", "nbkit.exitcodes", "nbkit.jsonout", "nbkit.sql_parse",
-                    "nbkit.includes")),
+                    "nbkit.includes", "nbkit.disk_cache")),
     ("configuration", ("nbkit.config", "nbkit.calendar", "nbkit.schema")),
     ("warehouse", ("nbkit.warehouse",)),
     ("declarations", ("nbkit.processors", "nbkit.graph", "nbkit.plan", "nbkit.checks",
