@@ -17,11 +17,14 @@ import contextlib
 import datetime as dt
 import functools
 import os
+import re
 import threading
+import time
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nbkit import schema
+from nbkit import disk_cache, schema
 from nbkit.config import validate_project_id
 from nbkit.errors import MissingDependencyError, StatementRefusedError, WarehouseError
 from nbkit.warehouse.base import DATES_PARAM, Warehouse, checked_columns
@@ -34,6 +37,12 @@ if TYPE_CHECKING:
 ENDPOINT_ENV = "NBKIT_BIGQUERY_ENDPOINT"  # settings.bigquery_endpoint
 STAGING_DATASET = "nbkit_staging"
 STAGING_EXPIRATION_MS = 24 * 3600 * 1000
+# A staging table's name ends in this marker and a fresh hex suffix: statements that name one
+# are parsed once as a template (the suffix blanked), not once per staged frame.
+_STAGE_MARK = "__nbkit_stage_"
+_STAGE_SUFFIX = re.compile(re.escape(_STAGE_MARK) + r"([0-9a-f]{10})")
+_STAGE_BLANK = _STAGE_MARK + "0" * 10
+_STORE_AFTER_SECONDS = 0.005  # a statement slower to parse is kept on disk for the next process
 # Reason codes BigQuery documents as retryable (cloud.google.com/bigquery/docs/error-messages).
 TRANSIENT_REASONS = frozenset({"backendError", "internalError", "rateLimitExceeded",
                                "jobBackendError", "jobInternalError", "badGateway"})
@@ -259,7 +268,8 @@ class BigQueryWarehouse(Warehouse):
             dataset.location = self.location
         dataset.default_table_expiration_ms = STAGING_EXPIRATION_MS
         self.client.create_dataset(dataset, exists_ok=True)
-        staging = self.target.table_ref(f"{STAGING_DATASET}.{table.name}_{uuid.uuid4().hex[:10]}")
+        staging = self.target.table_ref(
+            f"{STAGING_DATASET}.{table.name}{_STAGE_MARK}{uuid.uuid4().hex[:10]}")
         columns = [c for c in table.columns if c.name in frame.columns]
         fields = [self._bq.SchemaField(c.name, _field_type(c.type),
                                        mode="REPEATED" if _is_array(c.type) else "NULLABLE")
@@ -383,8 +393,48 @@ class BigQueryWarehouse(Warehouse):
         return first, "retry; if it persists check the BigQuery console for the job"
 
 
-@functools.lru_cache(maxsize=1024)
 def _statements(sql: str, target: Target) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(text, parameter names) of each statement of ``sql``, the text as the user wrote it
+    (``_parsed_statements``); a statement naming staging tables is parsed as a template."""
+    suffixes = _STAGE_SUFFIX.findall(sql)
+    if not suffixes:
+        return _parsed_statements(sql, target)
+    template = _parsed_statements(_STAGE_SUFFIX.sub(_STAGE_BLANK, sql), target)
+    if sum(text.count(_STAGE_BLANK) for text, _ in template) != len(suffixes):
+        return _split_and_qualify(sql, target)  # not a plain substitution: parse as it is
+    fill = iter(suffixes)
+    return tuple((re.sub(re.escape(_STAGE_BLANK), lambda _: _STAGE_MARK + next(fill), text),
+                  names) for text, names in template)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_statements(sql: str, target: Target) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``_statements`` of one text, kept in memory and on disk (``nbkit.disk_cache``)."""
+    key = disk_cache.digest(sql, repr(target))
+    stored = disk_cache.read("bigquery-sql", _splitter_fingerprint(), key)
+    if stored is not None:
+        try:
+            return tuple((str(text), tuple(names)) for text, names in stored)
+        except (TypeError, ValueError):
+            pass
+    began = time.perf_counter()
+    out = _split_and_qualify(sql, target)
+    if time.perf_counter() - began >= _STORE_AFTER_SECONDS:
+        disk_cache.write("bigquery-sql", _splitter_fingerprint(), key, [list(p) for p in out])
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _splitter_fingerprint() -> str:
+    """What splitting and qualifying depend on besides the text: sqlglot and this code."""
+    import sqlglot
+
+    here = Path(__file__).resolve().parent
+    return disk_cache.digest(sqlglot.__version__, *(
+        (here / name).read_text() for name in ("bigquery.py", "qualify.py", "sql.py")))[:16]
+
+
+def _split_and_qualify(sql: str, target: Target) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(text, parameter names) of each statement of ``sql``, the text as the user wrote it.
 
     BigQuery gets the user's own SQL, not sqlglot's regeneration of it: a script is split

@@ -107,3 +107,21 @@ def test_duckdb_maps_datasets_from_the_settings(tmp_path, monkeypatch):
         listed = wh.list_tables().set_index("table_id")
         assert listed.loc["nba_raw.nbac_schedule", "row_count"] == 1
         assert len(wh.partitions("nba_raw.nbac_schedule")) == 1
+
+
+def test_statements_naming_staging_tables_are_parsed_once_as_a_template(tmp_path, monkeypatch):
+    from nbkit import disk_cache
+    from nbkit.warehouse import bigquery
+
+    monkeypatch.setenv(disk_cache.CACHE_ENV, str(tmp_path))
+    bigquery._parsed_statements.cache_clear()
+    merge = ("MERGE `nbkit-dev.nbkit_staging.t__nbkit_stage_{a}` T USING (SELECT x FROM "
+             "nba_raw.s WHERE d IN UNNEST(@dates)) S ON FALSE WHEN NOT MATCHED THEN INSERT (x) "
+             "VALUES (S.x); DROP TABLE `nbkit-dev.nbkit_staging.u__nbkit_stage_{b}`")
+    for a, b in (("0123456789", "abcdefabcd"), ("ffffffffff", "0000000001")):
+        sql = merge.format(a=a, b=b)
+        assert _statements(sql, DEV) == bigquery._split_and_qualify(sql, DEV)
+        assert f"t__nbkit_stage_{a}" in _statements(sql, DEV)[0][0]
+        assert f"u__nbkit_stage_{b}" in _statements(sql, DEV)[1][0]
+    assert bigquery._parsed_statements.cache_info().misses == 1
+    bigquery._parsed_statements.cache_clear()
