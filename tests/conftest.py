@@ -26,6 +26,11 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    # xdist's default re-sorts scopes by their number of tests, which hands the long modules
+    # with few tests (the BigQuery end-to-end suite: 17 tests, 73 s) out last, to run alone
+    # while the other worker idles. Keep pytest_collection_modifyitems' order instead.
+    config.option.loadscopereorder = False
+
     class ModuleOrSharedFolder(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
@@ -42,11 +47,13 @@ def _scope(item) -> str:
 
 @pytest.hookimpl(trylast=True)  # after tests/bigquery/plugin.py has marked the emulator tests
 def pytest_collection_modifyitems(config, items):
-    """Scopes holding slow, emulator or kill/cancel tests go first (order otherwise kept):
-    under xdist, a long module handed out last keeps one worker busy while the others wait."""
+    """Longest work first (order otherwise kept): the shared folders (each one unit of work,
+    tests/notebooks ~140 s), then scopes holding slow, emulator or kill/cancel tests. Under
+    xdist, a long unit handed out last keeps one worker busy while the others wait."""
     heavy = {_scope(item) for item in items
              if any(item.get_closest_marker(m) for m in ("slow", "bigquery", "reliability"))}
-    items.sort(key=lambda item: _scope(item) not in heavy)
+    shared = {"/".join(folder) for folder in SHARED_FOLDERS}
+    items.sort(key=lambda item: (_scope(item) not in shared, _scope(item) not in heavy))
 
 
 @pytest.fixture(scope="session")
