@@ -14,8 +14,8 @@ reads the same rows it read during the run. The rows each SELECT produced are co
 the rows the backfill wrote for the same dates (``floor_rows_match``): the floor computed
 the same work.
 
-Checksums: ``nbkit.checksums.table_checksums`` of every processor's output table, every
-date, on the full warehouse.
+Checksums: ``nbkit.checksums.tables_checksums`` of every processor's output table, every
+date, on the full warehouse (two tables' queries at a time, as ``nbkit parity`` runs them).
 
 Results (``results`` keys): ``floor_seconds`` (sum), ``floor_<processor>_seconds``,
 ``floor_<processor>_dates``, ``floor_rows``, ``floor_rows_match``, ``backfill_over_floor``
@@ -110,13 +110,12 @@ def measure_floor(wh, dates: dict[str, list[dt.date]], results: dict) -> None:
 
 def measure_checksums(wh, results: dict) -> None:
     """Time in-warehouse content checksums of every processor's output table, all dates."""
-    from nbkit.checksums import table_checksums
+    from nbkit.checksums import tables_checksums
 
     tables = list(dict.fromkeys(p.TARGET_TABLE for p in registry.all()))
-    rows = 0
     began = time.perf_counter()
-    for table_id in tables:
-        rows += int(table_checksums(wh, table_id)["rows"].sum())
+    frames = tables_checksums(wh, tables)
+    rows = sum(int(frame["rows"].sum()) for frame in frames.values())
     results["checksums_seconds"] = time.perf_counter() - began
     results["checksums_tables"] = len(tables)
     results["checksums_rows"] = rows

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 import pandas as pd
 
 from nbkit import schema
-from nbkit.checksums import table_checksums
+from nbkit.checksums import tables_checksums
 from nbkit.processors import registry as default_registry
 from nbkit.processors.base import Processor
 from nbkit.processors.compute import compute
@@ -141,10 +141,10 @@ def compare(wh_a: Warehouse, wh_b: Warehouse, tables: Iterable[str] | None,
     side (never a match). Dates with no rows on either side are not listed.
     """
     tables = list(tables) if tables is not None else output_tables()
+    sums_a, sums_b = (_checksums(wh, tables, start, end) for wh in (wh_a, wh_b))
     out = []
     for table_id in tables:
-        a = _checksums(wh_a, table_id, start, end)
-        b = _checksums(wh_b, table_id, start, end)
+        a, b = sums_a[table_id], sums_b[table_id]
         merged = a.merge(b, on="data_date", how="outer", suffixes=("_a", "_b"))
         for row in merged.sort_values("data_date").itertuples(index=False):
             rows_a = 0 if pd.isna(row.rows_a) else int(row.rows_a)
@@ -214,11 +214,13 @@ def parity(source_url: str, other_url: str, start, end, processors=None, *,
     return frame
 
 
-def _checksums(wh: Warehouse, table_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    frame = table_checksums(wh, table_id, start, end)
-    if len(frame):
-        frame["data_date"] = pd.to_datetime(frame["data_date"]).dt.date
-    return frame
+def _checksums(wh: Warehouse, tables: list[str], start: dt.date,
+               end: dt.date) -> dict[str, pd.DataFrame]:
+    frames = tables_checksums(wh, tables, start, end)
+    for frame in frames.values():
+        if len(frame):
+            frame["data_date"] = pd.to_datetime(frame["data_date"]).dt.date
+    return frames
 
 
 def _processors(processors, registry: Registry) -> list[type[Processor]]:

@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from nbkit.checksums import canonical_sql, table_checksums
+from nbkit.checksums import canonical_sql, table_checksums, tables_checksums
 from nbkit.processors import registry
 from nbkit.warehouse import open_warehouse
 from tests.checksum_reference import reference_checksums
@@ -33,6 +33,19 @@ def test_checksum_follows_content_not_write_time(duck):
         checksums.append(table_checksums(duck, SCHEDULE)["checksum"].iloc[0])
     assert checksums[0] == checksums[1]      # row order and processed_at do not count
     assert checksums[0] != checksums[2]      # one changed value does
+
+
+def test_several_tables_at_once_equal_one_at_a_time(duck):
+    duck.write_frame(SCHEDULE, _schedule())
+    duck.write_frame("nba_raw.espn_scoreboard", pd.DataFrame({
+        "game_id": ["x1", "x2"], "game_date": [DAY, DAY + dt.timedelta(days=1)],
+        "season_year": [2023, 2023]}))
+    tables = [SCHEDULE, "nba_raw.espn_scoreboard", SCHEDULE]
+    together = tables_checksums(duck, tables, workers=2)
+    assert list(together) == [SCHEDULE, "nba_raw.espn_scoreboard"]
+    for table_id, frame in together.items():
+        pd.testing.assert_frame_equal(frame, table_checksums(duck, table_id))
+    assert len(together["nba_raw.espn_scoreboard"]) == 2
 
 
 @pytest.mark.parametrize("column, a, b", [
