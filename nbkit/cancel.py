@@ -12,7 +12,8 @@ Where a cancel request is kept (the ledger's "cancel flag"):
   host; the run polls it at chunk boundaries (at most every ``poll_seconds``).
 - DuckDB: a file ``<warehouse file>.requests/<run_id>.cancel`` beside the warehouse. The
   running writer holds DuckDB's file lock, so no other process can write into the file
-  itself; DuckDB is one host's warehouse, so a file beside it reaches every process.
+  itself; DuckDB is one host's warehouse, so a file beside it reaches every process. It
+  is read at every chunk boundary (a stat costs nothing, unlike BigQuery's query job).
 """
 
 from __future__ import annotations
@@ -156,6 +157,12 @@ def parse_duration(text: str, name: str = "--max-runtime") -> float:
 
 
 # ---------------------------------------------------------------- the remote flag
+
+def remote_poll_seconds(warehouse: Warehouse) -> float:
+    """How often a run reads its cancel flag: a DuckDB file at every chunk boundary, a
+    BigQuery request row at most every ``POLL_SECONDS`` (each read is a query job)."""
+    return 0.0 if warehouse.backend == "duckdb" else POLL_SECONDS
+
 
 def remote_poller(warehouse: Warehouse, run_id: str) -> Callable[[], bool]:
     """A function telling whether ``nbkit cancel RUN_ID`` was requested for this run."""

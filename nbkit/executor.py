@@ -196,7 +196,8 @@ class _Runner:
         run_started = self._open_run(procs)
         status = "failed"
         self._start_progress(procs)
-        self.cancel.watch_remote(cancelling.remote_poller(self.wh, self.run_id))
+        self.cancel.watch_remote(cancelling.remote_poller(self.wh, self.run_id),
+                                 cancelling.remote_poll_seconds(self.wh))
         deadline = cancelling.arm_deadline(self.cancel, self.wh.interrupt)
         signals = (cancelling.on_signals(self.cancel, self.wh.interrupt)
                    if self.opt.handle_signals else contextlib.nullcontext())

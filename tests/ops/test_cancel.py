@@ -20,8 +20,9 @@ pytestmark = pytest.mark.reliability
 ARGS = ["backfill", "--season", "2023-24", "--chunk-size", "1", "--no-progress"]
 # Three weeks of toy games: 18 game dates. SIGTERM and --max-runtime stop at the first chunk
 # boundary after the --hold handshake (paused after the first outcome), not at a point set by
-# the run's length, so a short season is enough. `nbkit cancel` on DuckDB is read from a flag
-# file polled every 5 s (nbkit/cancel.py POLL_SECONDS): that test keeps a 60-day season.
+# the run's length, so a short season is enough. `nbkit cancel` on DuckDB is a flag file read
+# at every chunk boundary (nbkit/cancel.py remote_poll_seconds), so it too stops at the first
+# boundary after the handshake; that test keeps a 60-day season.
 DAYS = 21
 GAME_DATES = sum(1 for i in range(DAYS) if i % 7 != 6)  # tests/engine/toys.py::schedule
 
