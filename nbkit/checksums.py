@@ -24,7 +24,6 @@ so two runs that computed the same data have the same checksums.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -83,10 +82,9 @@ def tables_checksums(warehouse: Warehouse, table_ids: Iterable[str], start=None,
     """``table_checksums`` of several tables, ``workers`` queries at a time (each query is one
     table's hash aggregate; DuckDB leaves a core idle on most of them): table id -> frame."""
     table_ids = list(dict.fromkeys(table_ids))
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(table_ids) or 1))) as pool:
-        frames = pool.map(lambda table_id: table_checksums(warehouse, table_id, start, end),
-                          table_ids)
-        return dict(zip(table_ids, frames))
+    frames = warehouse.map_concurrently(
+        lambda table_id: table_checksums(warehouse, table_id, start, end), table_ids, workers)
+    return dict(zip(table_ids, frames))
 
 
 def canonical_sql(column: str, column_type: str) -> str:

@@ -17,10 +17,14 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from nbkit import schema
 from nbkit.errors import NbkitError, WarehouseBusyError, WarehouseError
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,6 +100,29 @@ class Warehouse(ABC):
 
     def _job_settings(self) -> dict | None:
         return getattr(self._jobs, "context", None)
+
+    def map_concurrently(self, fn: Callable[[T], R], items: Iterable[T],
+                         workers: int = 2) -> list[R]:
+        """``[fn(item) for item in items]``, ``workers`` at a time, in order. Each call runs in
+        this thread's job context (labels, byte budget), and its jobs and billed bytes are
+        added to that context's counts, as if this thread had run it."""
+        items = list(items)
+        outer = self._job_settings()
+        if outer is None:
+            run = fn
+        else:
+            def run(item):
+                with self.job_context(outer["labels"], outer["max_bytes_billed"]) as inner:
+                    return fn(item), inner
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(items) or 1))) as pool:
+            results = list(pool.map(run, items))
+        if outer is None:
+            return results
+        for _, inner in results:
+            outer["bytes_billed"] += inner["bytes_billed"]
+            outer["jobs"] += inner["jobs"]
+            outer["job_ids"].extend(inner["job_ids"])
+        return [value for value, _ in results]
 
     # ------------------------------------------------------------------ reads
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:

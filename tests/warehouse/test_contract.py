@@ -171,3 +171,17 @@ def test_data_version_moves_with_every_write_and_only_then(warehouse):
     assert after != before
     warehouse.write_frame(SCHED, games(D(2023, 11, 3), 2))  # the same rows again
     assert warehouse.data_version() != after
+
+
+def test_map_concurrently_keeps_order_and_the_callers_job_context(warehouse):
+    values = list(range(6))
+    with warehouse.job_context({"purpose": "contract"}) as jobs:
+        got = warehouse.map_concurrently(
+            lambda v: int(warehouse.query("SELECT @v * 10 AS x", {"v": v})["x"].iloc[0]),
+            values, workers=3)
+    assert got == [v * 10 for v in values]
+    # every job the workers ran is counted in the caller's context (BigQuery counts its jobs;
+    # the embedded warehouse sends none)
+    assert jobs["jobs"] == (len(values) if warehouse.backend == "bigquery" else 0)
+    assert len(jobs["job_ids"]) == jobs["jobs"]
+    assert warehouse.map_concurrently(lambda v: v + 1, []) == []
