@@ -16,7 +16,7 @@ import pandas as pd
 
 from nbkit import gaps
 from nbkit.nb import card
-from nbkit.nb.common import html_table, read_only_scope
+from nbkit.nb.common import esc, html_table, read_only_scope
 from nbkit.nb.tables import empty_as
 from nbkit.parameters.models import GapAnalysisParams
 from nbkit.progress import format_seconds
@@ -87,13 +87,10 @@ class GapReport:
                 f"table-dates, {len(self.failures)} failure(s) needing attention")
 
     def __repr__(self) -> str:
-        return f"<GapReport {self.start}..{self.end}: {len(self.missing)} missing or partial>"
+        return f"<GapReport {self.verdict}>"
 
     def _repr_html_(self) -> str:
-        bad = self.missing
-        return (f"<h4>Gap analysis {self.start}..{self.end}</h4><p>{len(bad)} missing or "
-                f"partial table-dates; {len(self.failures)} failure(s) needing attention</p>"
-                + html_table(self.coverage))
+        return f"<h4>Gap analysis</h4><p>{esc(self.verdict)}</p>" + html_table(self.coverage)
 
 
 def gap_analysis(params=None, /, **values) -> GapReport:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from nbkit.processors import Registry
 from nbkit.processors.base import Processor
+from nbkit.processors.team_defense_zone_analysis import TeamDefenseZoneAnalysis
 
 TEAMS = ["ATL", "BOS", "CHI", "DEN"]
 OPENING = dt.date(2023, 10, 24)
@@ -53,19 +54,15 @@ class ToyTeamRows(Processor):
         WHERE s.game_date IN UNNEST(@dates) AND s.game_status = 3"""
 
 
-class ToyDefense(Processor):
-    """Per team and analysis date: season-to-date games from toy_team_rows."""
+class ToyDefense(TeamDefenseZoneAnalysis):
+    """TDZA's table, grain and bootstrap rule, computed by a toy: season-to-date games."""
 
     NAME = "toy_defense"
     RUN_HISTORY_NAME = "ToyDefenseProcessor"
-    PHASE = 4
-    TARGET_TABLE = "nba_precompute.team_defense_zone_analysis"
-    DATE_COLUMN = "analysis_date"
-    KEY_COLUMNS = ("analysis_date", "team_abbr")
     UPSTREAM_PROCESSORS = ("toy_team_rows",)
     UPSTREAM_TABLES = ("nba_analytics.team_offense_game_summary",)
     LOOKBACK_DAYS = 400
-    SKIPS_BOOTSTRAP = True
+    SQL_FILE = None
     EXPECTED_ROWS_SQL = """
         SELECT d AS data_date, COUNT(DISTINCT t.team_abbr) AS expected_rows
         FROM UNNEST(@dates) AS d

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Iterable
 
 import pandas as pd
+import pytest
 
 from nbkit import schema
 
@@ -66,3 +67,9 @@ def _literal(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     return "'" + str(value).replace("'", "\\'") + "'"
+
+
+def assert_fields(found: pd.Series, **expected) -> None:
+    """Each named field of ``found`` equals its expected value, floats to pytest's tolerance
+    (one assertion, so a failure lists every field that differs)."""
+    assert {name: found[name] for name in expected} == pytest.approx(expected)

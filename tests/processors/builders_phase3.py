@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from nbkit import schema
-from tests.processors.builders import (LOADED, SCHEDULE, d, output, row,  # noqa: F401 - b.*
-                                       system_id, write)
+from tests.processors.builders import (LOADED, SCHEDULE, assert_fields, d,  # noqa: F401 - b.*
+                                       output, row, system_id, write)
 
 BOX = "nba_raw.nbac_team_boxscore"
 GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"

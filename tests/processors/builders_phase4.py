@@ -15,8 +15,8 @@ from typing import Iterable
 import pandas as pd
 
 from nbkit.processors.compute import compute
-from tests.processors.builders import (LOADED, SCHEDULE, d, output, row,  # noqa: F401 - b.*
-                                       system_id, write)
+from tests.processors.builders import (LOADED, SCHEDULE, assert_fields, d,  # noqa: F401 - b.*
+                                       output, row, system_id, write)
 
 OPENING_NIGHT = "2023-10-24"
 PGS = "nba_analytics.player_game_summary"

@@ -41,21 +41,17 @@ def early(duck):
 
 def test_rates_and_efficiency_over_games_with_zone_data(early):
     p1 = b.row(early, player_lookup="p1")
-    assert p1.games_in_sample_10 == 3
-    # zoned games only: paint 10, mid 6, three 9 of 25 attempts
-    assert p1.paint_rate_last_10 == pytest.approx(40.0)
-    assert p1.mid_range_rate_last_10 == pytest.approx(24.0)
-    assert p1.three_pt_rate_last_10 == pytest.approx(36.0)
-    assert p1.paint_pct_last_10 == pytest.approx(0.6)
-    assert p1.mid_range_pct_last_10 == pytest.approx(0.5)
-    # three-point shooting comes from the box score: all three games, 6 / 15
-    assert p1.three_pt_pct_last_10 == pytest.approx(0.4)
-    assert p1.paint_attempts_per_game == pytest.approx(5.0)
-    assert p1.mid_range_attempts_per_game == pytest.approx(3.0)
-    assert p1.three_pt_attempts_per_game == pytest.approx(5.0)
-    assert p1.total_shots_last_10 == 37
-    assert p1.assisted_rate_last_10 == pytest.approx(58.33)    # 7 / 12
-    assert p1.unassisted_rate_last_10 == pytest.approx(41.67)  # 5 / 12
+    b.assert_fields(
+        p1, games_in_sample_10=3,
+        # zoned games only: paint 10, mid 6, three 9 of 25 attempts
+        paint_rate_last_10=40.0, mid_range_rate_last_10=24.0, three_pt_rate_last_10=36.0,
+        paint_pct_last_10=0.6, mid_range_pct_last_10=0.5,
+        # three-point shooting comes from the box score: all three games, 6 / 15
+        three_pt_pct_last_10=0.4,
+        paint_attempts_per_game=5.0, mid_range_attempts_per_game=3.0,
+        three_pt_attempts_per_game=5.0, total_shots_last_10=37,
+        assisted_rate_last_10=58.33,    # 7 / 12
+        unassisted_rate_last_10=41.67)  # 5 / 12
     assert p1.primary_scoring_zone == "paint"
     assert _nan(p1.paint_rate_last_20) and _nan(p1.paint_pct_last_20)  # needs 15 games
 

@@ -103,15 +103,12 @@ def test_window_keeps_last_15_games_and_league_average(sixteen_days):
     assert len(out) == 10
     atl = b.row(out, team_abbr="ATL")
     # last 15 games drop ATL's shutout game: 150/300, 60/150, 45/150
-    assert atl.games_in_sample == 15
-    assert atl.paint_pct_allowed_last_15 == pytest.approx(0.5)
-    assert atl.mid_range_pct_allowed_last_15 == pytest.approx(0.4)
-    assert atl.three_pt_pct_allowed_last_15 == pytest.approx(0.3)
-    # league over [D-30, D] keeps the shutout: ATL .46875/.375/.28125, nine teams .5/.4/.3
-    # -> league .496875 / .3975 / .298125
-    assert atl.paint_defense_vs_league_avg == pytest.approx(0.31)
-    assert atl.mid_range_defense_vs_league_avg == pytest.approx(0.25)
-    assert atl.three_pt_defense_vs_league_avg == pytest.approx(0.19)
+    b.assert_fields(atl, games_in_sample=15, paint_pct_allowed_last_15=0.5,
+                    mid_range_pct_allowed_last_15=0.4, three_pt_pct_allowed_last_15=0.3,
+                    # league over [D-30, D] keeps the shutout: ATL .46875/.375/.28125,
+                    # nine teams .5/.4/.3 -> league .496875 / .3975 / .298125
+                    paint_defense_vs_league_avg=0.31, mid_range_defense_vs_league_avg=0.25,
+                    three_pt_defense_vs_league_avg=0.19)
     assert (atl.strongest_zone, atl.weakest_zone) == ("perimeter", "paint")
     assert atl.calculation_notes is None
     assert atl.data_quality_tier == "high" and bool(atl.early_season_flag) is False
