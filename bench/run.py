@@ -4,7 +4,7 @@ Every ratio is measured within this one run (no figures remembered from
 elsewhere). Run with `make bench`.
 
   sample      build the four-season sample warehouse (raw + starting state)
-  backfill    full 675-date backfill, both phases, batched (a season per statement)
+  backfill    full 675-date backfill, both phases, batched (whole seasons per statement: four on DuckDB)
   rerun       the same command again (must write nothing)
   floor       each processor's SELECT over exactly the dates the backfill computed, into a
               temp table (the compute floor: bench/floor.py); checksums of the ten tables

@@ -511,7 +511,8 @@ def _add_backfill(add, parents: _Parents) -> None:
                 help="processors run side by side within a phase (default: $NBKIT_WORKERS, "
                      "the project file, else 2)")
     run.add_argument("--chunk-size", type=_number_arg("chunk_size"), default=0,
-                     help="dates per statement (default 0: a season per statement)")
+                     help="dates per statement (default 0: whole seasons per statement, "
+                          "up to 4 on DuckDB, one on BigQuery)")
     _model_flag(run, models.SeasonParams, "on_error", choices=CHOICES["on_error"],
                 default="continue")
     run.add_argument("--retries", type=_number_arg("retries"), default=None,

@@ -1,10 +1,10 @@
 """The executor: runs a Plan against a warehouse, recording every outcome in the ledger.
 
 Phase 3 processors run concurrently (bounded workers), Phase 4 level by level
-in dependency order. Dates go in chunks (default: a season per statement); a
-failing chunk is split to isolate the failing date. A date is a success only
-if its partition holds the expected rows with no duplicate keys; anything
-short is recorded as partial. A failed or incomplete date quarantines only
+in dependency order. Dates go in chunks (default: whole seasons per statement, as
+many as the warehouse packs); a failing chunk is split to isolate the failing date.
+A date is a success only if its partition holds the expected rows with no duplicate
+keys; anything short is recorded as partial. A failed or incomplete date quarantines only
 its own downstream work.
 """
 
@@ -59,7 +59,8 @@ class RunOptions:
 
     Attributes:
         workers: concurrent processors within a phase (Phase 3, and TDZA || PSZA).
-        chunk_size: dates per statement; 0 = a whole season per statement.
+        chunk_size: dates per statement; 0 = whole seasons per statement, as many as the
+            warehouse packs (``Warehouse.seasons_per_statement``: DuckDB 4, BigQuery 1).
         on_error: continue with other dates, or stop scheduling after a failure.
         retries: extra attempts for transient errors, with exponential backoff and jitter
             (None: the project's ``[retries]`` settings).
@@ -248,8 +249,8 @@ class _Runner:
 
     def _start_progress(self, procs: list[type[Processor]]) -> None:
         """The ETA model (from run history) and the progress bars of this run."""
-        self.eta = EtaModel.for_run(self.wh, procs, {p: _chunks(sorted(d), self.opt.chunk_size,
-                                                                 self.calendar)
+        by_name = {p.NAME: p for p in procs}
+        self.eta = EtaModel.for_run(self.wh, procs, {p: self._chunks(by_name[p], sorted(d))
                                                      for p, d in self.todo.items()},
                                     [[p.NAME for p in lv] for lv in self.registry.graph().levels(procs)],
                                     self.opt.workers, RUN_HISTORY)
@@ -280,7 +281,7 @@ class _Runner:
             ready, blocked = self._split_ready(proc, dates)
             if blocked:
                 self._quarantine(proc, blocked)
-            chunks = _chunks(ready, self.opt.chunk_size, self.calendar)
+            chunks = self._chunks(proc, ready)
             self.eta.planned(proc.NAME, chunks)
             for chunk in chunks:
                 if self.stop.is_set() or self.cancel.is_set():
@@ -288,6 +289,11 @@ class _Runner:
                 self._run_chunk(proc, chunk)
                 self._heartbeat()
             self.eta.finished(proc.NAME)
+
+    def _chunks(self, proc, dates: list[dt.date]) -> list[list[dt.date]]:
+        seasons = min(self.wh.seasons_per_statement,
+                      proc.SEASONS_PER_STATEMENT or self.wh.seasons_per_statement)
+        return _chunks(dates, self.opt.chunk_size, self.calendar, seasons)
 
     def _version(self, proc) -> str:
         """The processor's code version, hashed once per run (not once per date)."""
@@ -469,7 +475,9 @@ class _Runner:
         return "success"
 
 
-def _chunks(dates: list[dt.date], size: int, calendar: SeasonCalendar) -> list[list[dt.date]]:
+def _chunks(dates: list[dt.date], size: int, calendar: SeasonCalendar,
+            seasons: int = 1) -> list[list[dt.date]]:
+    """``size`` dates per chunk, or (size 0) ``seasons`` consecutive whole seasons per chunk."""
     if not dates:
         return []
     if size and size > 0:
@@ -477,7 +485,9 @@ def _chunks(dates: list[dt.date], size: int, calendar: SeasonCalendar) -> list[l
     by_season: dict[int, list[dt.date]] = {}
     for day in dates:
         by_season.setdefault(calendar.season_of(day), []).append(day)
-    return [by_season[s] for s in sorted(by_season)]
+    ordered = [by_season[s] for s in sorted(by_season)]
+    step = max(1, seasons)
+    return [sum(ordered[i:i + step], []) for i in range(0, len(ordered), step)]
 
 
 def _first_line(err: BaseException) -> str:

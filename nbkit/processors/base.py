@@ -68,6 +68,9 @@ class Processor:
             recorded as partial, never as success.
         SQL_FILE: file name under processors/sql/; may include shared fragments
             (``/* include fragment: NAME */``), rendered by ``sql_text``.
+        SEASONS_PER_STATEMENT: at most this many seasons in one statement when the run sets
+            no chunk size (None: as many as the warehouse packs, see
+            ``Warehouse.seasons_per_statement``).
     """
 
     NAME: ClassVar[str]
@@ -82,6 +85,7 @@ class Processor:
     SKIPS_BOOTSTRAP: ClassVar[bool] = False
     EXPECTED_ROWS_SQL: ClassVar[str | None] = None
     SQL_FILE: ClassVar[str | None] = None
+    SEASONS_PER_STATEMENT: ClassVar[int | None] = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

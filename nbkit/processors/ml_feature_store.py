@@ -24,6 +24,9 @@ class MLFeatureStore(Processor):
     # Distinct players of upcoming_player_game_context on the date (0 in bootstrap).
     EXPECTED_ROWS_SQL = context_rows("game_date, player_lookup")
     SQL_FILE = "ml_feature_store.sql"
+    # Its last-10-games history reads back from the statement's first date less
+    # LOOKBACK_DAYS: one season per statement keeps what earlier runs wrote.
+    SEASONS_PER_STATEMENT = 1
 
 
 PROCESSOR = MLFeatureStore

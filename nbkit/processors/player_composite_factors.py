@@ -22,6 +22,9 @@ class PlayerCompositeFactors(Processor):
     # One row per distinct (player, game) of upcoming_player_game_context (0 in bootstrap).
     EXPECTED_ROWS_SQL = context_rows("game_date, player_lookup, game_id")
     SQL_FILE = "player_composite_factors.sql"
+    # A player with two games on one date (the All-Star tournament) gets the one the
+    # statement reads first: one season per statement keeps what earlier runs wrote.
+    SEASONS_PER_STATEMENT = 1
 
 
 PROCESSOR = PlayerCompositeFactors

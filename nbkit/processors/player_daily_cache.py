@@ -23,6 +23,10 @@ class PlayerDailyCache(Processor):
     # Distinct players of upcoming_player_game_context on the date (0 in bootstrap).
     EXPECTED_ROWS_SQL = context_rows("game_date, player_lookup")
     SQL_FILE = "player_daily_cache.sql"
+    # Its season averages are float sums whose last bits follow the statement's shape: one
+    # season per statement keeps every value what earlier runs wrote (packed seasons move
+    # ~1% of player_usage_rate_season by 0.01).
+    SEASONS_PER_STATEMENT = 1
 
 
 PROCESSOR = PlayerDailyCache

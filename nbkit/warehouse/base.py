@@ -65,9 +65,12 @@ class Warehouse(ABC):
         url: how this warehouse was opened.
         target: the project and dataset names table references are rewritten to
             (nbkit/warehouse/qualify.py).
+        seasons_per_statement: how many whole seasons a processor computes in one statement
+            when the run does not set a chunk size (consecutive seasons packed together).
     """
 
     backend: str = ""
+    seasons_per_statement: int = 1
 
     def __init__(self, project: str, url: str, datasets: dict[str, str] | None = None) -> None:
         from nbkit.warehouse.qualify import Target, as_datasets

@@ -202,3 +202,23 @@ def test_ledger_rows_match_production_columns(wh, reg):
         {"ToyTeamRowsProcessor": ToyTeamRows.code_version(),
          "ToyDefenseProcessor": ToyDefense.code_version()})).all()
     assert rows.groupby(["processor_name", "data_date"]).size().max() == 1
+
+
+def test_chunks_pack_whole_seasons_up_to_the_warehouse_and_processor_limits(duck):
+    from nbkit.calendar import SeasonCalendar
+    from nbkit.executor import _chunks
+    from nbkit.processors.player_daily_cache import PlayerDailyCache
+    from nbkit.processors.player_shot_zone_analysis import PlayerShotZoneAnalysis
+
+    openings = {2021: dt.date(2021, 10, 19), 2022: dt.date(2022, 10, 18),
+                2023: dt.date(2023, 10, 24)}
+    days = [o + dt.timedelta(days=i) for o in openings.values() for i in (0, 10, 20)]
+    calendar = SeasonCalendar(pd.DataFrame({"game_date": days}))
+    assert _chunks(days, 0, calendar, 1) == [days[0:3], days[3:6], days[6:9]]
+    assert _chunks(days, 0, calendar, 2) == [days[0:6], days[6:9]]
+    assert _chunks(days, 0, calendar, 4) == [days]
+    assert _chunks(days, 4, calendar, 4) == [days[0:4], days[4:8], days[8:9]]  # dates, not seasons
+    # DuckDB packs four seasons; a processor pinned to one season keeps a statement per season
+    assert duck.seasons_per_statement == 4
+    assert PlayerShotZoneAnalysis.SEASONS_PER_STATEMENT is None
+    assert PlayerDailyCache.SEASONS_PER_STATEMENT == 1

@@ -130,7 +130,8 @@ NOTEBOOK_CASES = [(name, bad_number(name).filter(lambda v, n=name: v != "" or
                                                   n != "bootstrap_days"))
                   for name in ("workers", "bootstrap_days", "wait_seconds")]
 NOTEBOOK_CASES += [(name, BAD_DATE) for name in ("start_date", "end_date")]
-NOTEBOOK_CASES += [("season", BAD_SEASON), ("phases", BAD_WORD), ("include", BAD_WORD),
+NOTEBOOK_CASES += [("season", BAD_SEASON), ("phases", BAD_WORD),
+                   ("include", BAD_WORD.filter(lambda t: t.strip() not in INCLUDE_CHOICES)),
                    ("on_error", BAD_WORD.filter(lambda t: t.strip() not in spec.CHOICES["on_error"])),
                    ("dry_run", BAD_WORD.filter(lambda t: t.strip().lower() not in
                                                spec.TRUE | spec.FALSE)),
