@@ -208,7 +208,8 @@ class _Runner:
                     if self.stop.is_set() or self.cancel.is_set():
                         break
                     with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
-                        list(pool.map(self._run_processor, level))
+                        list(pool.map(lambda p, n=len(level): self._run_processor(p, n),
+                                      level))
             status = self._status()
         except BaseException:
             status = "interrupted"
@@ -274,7 +275,7 @@ class _Runner:
             log.exception("could not close run %s in the ledger", self.run_id)
 
     # ------------------------------------------------------------ per processor
-    def _run_processor(self, proc: type[Processor]) -> None:
+    def _run_processor(self, proc: type[Processor], level_size: int = 1) -> None:
         # The ledger writes of this worker thread (quarantine, heartbeat) carry the labels too.
         with self.wh.job_context(self._labels(proc)):
             dates = sorted(self.todo.get(proc.NAME, []))
@@ -283,12 +284,35 @@ class _Runner:
                 self._quarantine(proc, blocked)
             chunks = self._chunks(proc, ready)
             self.eta.planned(proc.NAME, chunks)
-            for chunk in chunks:
-                if self.stop.is_set() or self.cancel.is_set():
-                    break
-                self._run_chunk(proc, chunk)
-                self._heartbeat()
+            lanes = self._lanes(proc, level_size, len(chunks))
+            self.eta.lanes(proc.NAME, lanes)
+            if lanes > 1:
+                with ThreadPoolExecutor(max_workers=lanes) as pool:  # longest first
+                    list(pool.map(lambda chunk: self._run_next(proc, chunk),
+                                  sorted(chunks, key=len, reverse=True)))
+            else:
+                for chunk in chunks:
+                    self._run_next(proc, chunk)
             self.eta.finished(proc.NAME)
+
+    def _run_next(self, proc: type[Processor], chunk: list[dt.date]) -> None:
+        if self.stop.is_set() or self.cancel.is_set():
+            return
+        self._run_chunk(proc, chunk)
+        self._heartbeat()
+
+    def _lanes(self, proc: type[Processor], level_size: int, chunks: int) -> int:
+        """How many of a processor's chunks run side by side: more than one only where
+        workers would idle (fewer processors in the level than workers), the warehouse takes
+        concurrent writes to one table, and each chunk stands alone (the processor neither
+        reads its own table nor writes by itself, as an external command does)."""
+        spare = max(1, self.opt.workers) // max(1, level_size)
+        if spare < 2 or chunks < 2 or not self.wh.concurrent_chunks:
+            return 1
+        if proc.TARGET_TABLE in proc.UPSTREAM_TABLES or \
+                getattr(proc.run, "__func__", None) is not Processor.run.__func__:
+            return 1
+        return min(spare, chunks)
 
     def _chunks(self, proc, dates: list[dt.date]) -> list[list[dt.date]]:
         seasons = min(self.wh.seasons_per_statement,

@@ -81,7 +81,8 @@ class EtaModel:
         self.workers = max(1, workers)
         self.history = history or {}
         self.seen: dict[str, list[tuple[int, float]]] = {}
-        self.running: dict[str, float] = {}
+        self.running: dict[str, list[float]] = {}  # start times of the chunks in flight
+        self.side_by_side: dict[str, int] = {}
         self.lock = threading.Lock()
 
     @classmethod
@@ -100,9 +101,14 @@ class EtaModel:
         with self.lock:
             self.left[processor] = [len(c) for c in chunks]
 
+    def lanes(self, processor: str, lanes: int) -> None:
+        """The processor's chunks run ``lanes`` at a time."""
+        with self.lock:
+            self.side_by_side[processor] = max(1, lanes)
+
     def started(self, processor: str) -> None:
         with self.lock:
-            self.running[processor] = time.monotonic()
+            self.running.setdefault(processor, []).append(time.monotonic())
 
     def measured(self, processor: str, dates: int, seconds: float) -> None:
         """One chunk of ``dates`` dates took ``seconds``."""
@@ -113,7 +119,9 @@ class EtaModel:
                 left.remove(dates)
             elif left:
                 left.pop(0)
-            self.running.pop(processor, None)
+            starts = self.running.get(processor)
+            if starts:
+                starts.pop(0)
 
     def finished(self, processor: str) -> None:
         with self.lock:
@@ -131,9 +139,9 @@ class EtaModel:
                 if any(c is None for c in costs):
                     return None
                 total = sum(costs)
-                if proc in self.running:  # the chunk in flight is partly done
-                    total -= min(time.monotonic() - self.running[proc], costs[0])
-                rem[proc] = max(total, 0.0)
+                for began in self.running.get(proc, ()):  # chunks in flight are partly done
+                    total -= min(time.monotonic() - began, costs[0])
+                rem[proc] = max(total, 0.0) / self.side_by_side.get(proc, 1)
         return sum(max(max(ts), sum(ts) / self.workers)
                    for ts in ([rem[p] for p in lv if p in rem] for lv in self.levels) if ts)
 

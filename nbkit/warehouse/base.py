@@ -67,10 +67,13 @@ class Warehouse(ABC):
             (nbkit/warehouse/qualify.py).
         seasons_per_statement: how many whole seasons a processor computes in one statement
             when the run does not set a chunk size (consecutive seasons packed together).
+        concurrent_chunks: whether two statements may replace different dates of one table
+            at the same time (then a processor alone in its level uses the idle workers).
     """
 
     backend: str = ""
     seasons_per_statement: int = 1
+    concurrent_chunks: bool = False
 
     def __init__(self, project: str, url: str, datasets: dict[str, str] | None = None) -> None:
         from nbkit.warehouse.qualify import Target, as_datasets

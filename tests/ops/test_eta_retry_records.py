@@ -33,6 +33,17 @@ def test_eta_level_of_parallel_processors_is_bounded_by_workers():
     assert eta.remaining_seconds() == pytest.approx(2.0)  # two: the longest
 
 
+def test_eta_of_a_processor_running_its_chunks_side_by_side():
+    eta = EtaModel({"a": [[1] * 10] * 5}, [["a"]], workers=2)
+    eta.measured("a", 10, 2.0)
+    assert eta.remaining_seconds() == pytest.approx(8.0)  # four chunks one after another
+    eta.lanes("a", 2)
+    assert eta.remaining_seconds() == pytest.approx(4.0)  # two at a time
+    eta.started("a")
+    eta.started("a")  # two in flight, each partly done
+    assert 0.0 <= eta.remaining_seconds() <= 4.0
+
+
 def test_text_mode_progress_prints_one_final_line(capsys, monkeypatch):
     monkeypatch.setenv("NBKIT_PROGRESS", "text")
     bar = Progress(5, True, lambda: 1.0)
