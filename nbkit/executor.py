@@ -207,6 +207,8 @@ class _Runner:
                 for level in self.registry.graph().levels(procs):
                     if self.stop.is_set() or self.cancel.is_set():
                         break
+                    # Largest first (estimated bytes read), so the small ones fill in at the end.
+                    level = sorted(level, key=lambda p: -self.expected_bytes.get(p.NAME, 0))
                     with ThreadPoolExecutor(max_workers=max(1, self.opt.workers)) as pool:
                         list(pool.map(lambda p, n=len(level): self._run_processor(p, n),
                                       level))
@@ -228,6 +230,7 @@ class _Runner:
 
         estimates = cost.estimate(self.wh, self.plan, self.registry)
         bytes_estimated = cost.check_budget(estimates, self.opt.max_bytes_billed)
+        self.expected_bytes = dict(zip(estimates["processor"], estimates["bytes"]))
         self.bytes_billed = 0
         tables = sorted({p.TARGET_TABLE for p in procs if p.TARGET_TABLE})
         self.lease = self.ledger.leases.acquire(self.run_id, tables, self.plan.dates(),
