@@ -38,7 +38,7 @@ class Prepared:
 
     def complete(self) -> set[tuple[str, dt.date]]:
         done = self.states[self.states["state"].isin(DONE_STATES)]
-        return set(zip(done["processor"], done["data_date"]))
+        return set(zip(done["processor"].tolist(), done["data_date"].tolist()))
 
 
 def prepare(warehouse: Warehouse, request: PlanRequest, bootstrap_days: int | None = None,

@@ -99,8 +99,8 @@ def _measure_states(warehouse: Warehouse, dates: list[dt.date], procs: list[type
     bootstrap = _bootstrap_dates(warehouse, dates, bootstrap_days) \
         if any(p.SKIPS_BOOTSTRAP for p in procs) else set()
     ledger_of = {(n, d): (s, v, t) for n, d, s, v, t in zip(
-        latest["processor_name"], latest["data_date"], latest["status"],
-        latest["code_version"], latest["processed_at"])}
+        latest["processor_name"].tolist(), latest["data_date"].tolist(),
+        latest["status"].tolist(), latest["code_version"].tolist(), latest["processed_at"])}
     columns: dict[str, list] = {c: [] for c in STATE_COLUMNS}
     for proc in procs:
         # Rows, duplicate-key rows and expected rows of every date in one query (one job).
@@ -179,17 +179,18 @@ def table_status(states: pd.DataFrame, calendar: SeasonCalendar) -> pd.DataFrame
     frame = states.copy()
     bootstrap = set(calendar.bootstrap_dates())
 
-    def status(row) -> TableStatus:
-        if row.state == TaskState.BOOTSTRAP or (row.skips_bootstrap
-                                                and row.data_date in bootstrap):
+    def status(state, skips_bootstrap, day) -> TableStatus:
+        if state == TaskState.BOOTSTRAP or (skips_bootstrap and day in bootstrap):
             return TableStatus.EXPECTED_EMPTY
-        if row.state in DONE_STATES or row.state == TaskState.STALE:
+        if state in DONE_STATES or state == TaskState.STALE:
             return TableStatus.COMPLETE
-        if row.state == TaskState.MISSING:
+        if state == TaskState.MISSING:
             return TableStatus.MISSING
         return TableStatus.PARTIAL  # partial, duplicates, or a failed latest run
 
-    frame["status"] = [status(r) for r in frame.itertuples()]
+    # Plain lists: iterating pandas' Arrow-backed columns element by element is ~10x slower.
+    frame["status"] = [status(*row) for row in zip(
+        frame["state"].tolist(), frame["skips_bootstrap"].tolist(), frame["data_date"].tolist())]
     return frame[["table", "processor", "phase", "data_date", "rows", "expected_rows",
                   "duplicate_rows", "state", "status"]]
 

@@ -168,8 +168,8 @@ def build_plan(request: PlanRequest, calendar: SeasonCalendar, states: pd.DataFr
     dates, calendar_days = resolve_dates(request, calendar)
     selected = [p for p in registry.all() if (not request.phases or p.PHASE in request.phases)
                 and (not request.processors or p.NAME in request.processors)]
-    state_of = {(r.processor, r.data_date): r.state for r in states.itertuples()} \
-        if len(states) else {}
+    state_of = dict(zip(zip(states["processor"].tolist(), states["data_date"].tolist()),
+                        states["state"].tolist())) if len(states) else {}
     bootstrap = set(calendar.bootstrap_dates())
     game_dates = set(calendar.game_dates())
     tasks: list[Task] = []
