@@ -38,7 +38,7 @@ _OUTPUT_DATASETS = ("nba_analytics", "nba_precompute", "nba_predictions")
 
 
 @dataclass
-class RunReport:
+class BothRuns:
     """What run_both did on each warehouse: dates per processor and seconds per backend."""
 
     dates: dict[str, list[dt.date]] = field(default_factory=dict)
@@ -104,17 +104,17 @@ def game_dates(warehouse: Warehouse, start: dt.date, end: dt.date) -> list[dt.da
 def run_both(wh_a: Warehouse, wh_b: Warehouse, start: dt.date, end: dt.date,
              processors: Iterable[type[Processor] | str] | None = None,
              history_start: dt.date | None = None,
-             registry: Registry = default_registry, keep_going: bool = False) -> RunReport:
+             registry: Registry = default_registry, keep_going: bool = False) -> BothRuns:
     """Compute the processors on both warehouses for the same dates, in dependency order.
 
     Phase 3 runs on every final game date of ``history_start..end`` (the history Phase 4
     lookbacks read; default ``start``), Phase 4 on the final game dates of ``start..end``.
     The dates come from ``wh_a``'s schedule and are used as they are on both sides.
     With ``keep_going`` a processor that fails on one backend is recorded in
-    ``RunReport.errors`` and the next one runs; otherwise the error is raised.
+    ``BothRuns.errors`` and the next one runs; otherwise the error is raised.
     """
     history_start = history_start or start
-    report = RunReport()
+    report = BothRuns()
     all_dates = game_dates(wh_a, history_start, end)
     for proc in _processors(processors, registry):
         dates = [d for d in all_dates if d >= start] if proc.PHASE >= 4 else all_dates

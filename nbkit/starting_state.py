@@ -67,9 +67,9 @@ def apply_starting_state(warehouse: Warehouse, calendar: SeasonCalendar, as_of: 
                          seed: int) -> StartingState:
     """Compute Phase 3 on the chosen dates (no run history), then place the defects."""
     dates = choose_phase3_dates(calendar, as_of)
-    # Processors of one level read none of each other's tables: two at a time.
-    for level in registry.graph().levels([p for p in registry.all() if p.PHASE == 3]):
-        warehouse.map_concurrently(lambda proc: compute(warehouse, proc, dates), level)
+    for proc in registry.all():
+        if proc.PHASE == 3:
+            compute(warehouse, proc, dates)
     rng = np.random.default_rng(seed + 348)
     partial = _pick(rng, warehouse, TOGS, dates, min_rows=16)
     warehouse.replace_dates(TOGS, [partial], f"""
