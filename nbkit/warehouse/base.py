@@ -252,6 +252,13 @@ class Warehouse(ABC):
 
         def write() -> ReplaceResult:
             with self._staged(table, frame) as relation:
+                if isinstance(keep, tuple):
+                    rows = _frame_select(self.project, table, list(frame.columns), relation,
+                                         None)
+                    upserted = self._upsert(table, rows, keep, {DATES_PARAM: list(dates)})
+                    if upserted is not None:
+                        _WRITES.bump()
+                        return ReplaceResult(table.id, tuple(dates), *upserted)
                 select = _frame_select(self.project, table, list(frame.columns), relation, keep)
                 return self.replace_dates(table.id, dates, select)
         return self._guard(write, table=table.id)
@@ -283,6 +290,13 @@ class Warehouse(ABC):
         self._close()
 
     def _data_version(self) -> tuple | None:
+        return None
+
+    def _upsert(self, table: schema.Table, select_sql: str, keys: tuple[str, ...],
+                params: dict) -> tuple[int, int] | None:
+        """Atomically delete the rows of ``@nbkit_dates`` whose ``keys`` the SELECT's rows
+        have, and insert those rows: (deleted, inserted). None: the backend has no cheaper
+        way than replacing the dates whole (the caller then does)."""
         return None
 
     def dry_run_bytes(self, sql: str, params: dict) -> int | None:

@@ -140,6 +140,35 @@ class DuckDBWarehouse(Warehouse):
             raise
         return deleted, inserted
 
+    def _upsert(self, table: schema.Table, select_sql: str, keys: tuple[str, ...],
+                params: dict) -> tuple[int, int]:
+        # Touches only the rows the frame names: replacing its dates whole would rewrite
+        # every row of those dates (the ledger's: all processors' and runs').
+        where = f"`{table.partition_column}` IN UNNEST(@nbkit_dates)"
+        (select,) = self._translated(f"SELECT * FROM ({select_sql}) WHERE {where}")
+        target = ".".join(_quoted(p) for p in (self.catalog, self.target.dataset(table.dataset),
+                                                table.name))
+        stage = _quoted(f"_nbkit_upsert_{uuid.uuid4().hex[:12]}")
+        part = _quoted(table.partition_column)
+        match = " AND ".join(f"T.{_quoted(k)} = S.{_quoted(k)}" for k in keys)
+        cols = ", ".join(_quoted(c.name) for c in table.columns)
+        con = self._con
+        con.begin()
+        try:
+            con.execute(f"CREATE TEMP TABLE {stage} AS {select.sql}", bind(select, params))
+            deleted = _count(con.execute(
+                f"DELETE FROM {target} AS T USING {stage} AS S WHERE {match} "
+                f"AND T.{part} IN (SELECT DISTINCT {part} FROM {stage})"))
+            inserted = _count(con.execute(f"INSERT INTO {target} ({cols}) "
+                                          f"SELECT {cols} FROM {stage}"))
+            con.execute(f"DROP TABLE {stage}")
+            con.commit()
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.rollback()
+            raise
+        return deleted, inserted
+
     def _translated(self, sql: str):
         return to_duckdb(sql, self.catalog, self.project, self.target.datasets)
 

@@ -203,7 +203,35 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Insert) and isinstance(node.this, exp.Var) \
             and node.this.name.upper() == "ROW" and isinstance(node.parent, exp.When):
         return exp.Insert(this=exp.Star())
+    if _is_filter_in_parameter(node):
+        return _range_pruned(node)
     return node
+
+
+def _is_filter_in_parameter(node: exp.Expression) -> bool:
+    """``column IN UNNEST(@param)`` as a conjunct of a WHERE clause."""
+    if not (isinstance(node, exp.In) and isinstance(node.this, exp.Column)):
+        return False
+    unnest = node.args.get("unnest")
+    if unnest is None or len(unnest.expressions) != 1 \
+            or not isinstance(unnest.expressions[0], exp.Parameter):
+        return False
+    parent = node.parent
+    while isinstance(parent, (exp.And, exp.Paren)):
+        parent = parent.parent
+    return isinstance(parent, exp.Where)
+
+
+def _range_pruned(node: exp.In) -> exp.Expression:
+    # DuckDB gets `x IN UNNEST(@p)` as a CASE over ARRAY_CONTAINS, which no scan can prune
+    # by: every chunk read whole tables (verification on 16 seasons 2.5x slower per date
+    # than on 4). The range beside it lets row groups outside [min, max] be skipped; in a
+    # WHERE conjunct, NULL and FALSE filter alike, so the rows are the same.
+    param = node.args["unnest"].expressions[0]
+    bounds = exp.Between(this=node.this.copy(),
+                         low=exp.Anonymous(this="LIST_MIN", expressions=[param.copy()]),
+                         high=exp.Anonymous(this="LIST_MAX", expressions=[param.copy()]))
+    return exp.paren(exp.and_(bounds, node.copy()))
 
 
 def _literal_int(value) -> int | None:

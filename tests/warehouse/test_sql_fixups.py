@@ -170,3 +170,23 @@ def test_array_map_becomes_list_transform():
     assert "LIST_TRANSFORM" in to_duckdb(sql, "c", "p")[0].sql
     reversed_order = sql.replace("ORDER BY o", "ORDER BY o DESC")
     assert "LIST_TRANSFORM" not in to_duckdb(reversed_order, "c", "p")[0].sql
+
+
+@pytest.mark.parametrize("dates", [[D(2024, 1, 7), D(2024, 1, 10)], [D(2024, 1, 8)], [],
+                                   [D(2024, 1, 7), None]])
+def test_in_unnest_filter_gets_a_prunable_range_with_the_same_rows(con, dates):
+    sql = "SELECT x, y FROM `s.t` WHERE d IN UNNEST(@dates) AND y > 0 ORDER BY y"
+    (statement,) = to_duckdb(sql, "memory", "nba-props-platform")
+    assert "LIST_MIN($dates)" in statement.sql and "LIST_MAX($dates)" in statement.sql
+    wanted = sorted((x, y) for x, y, d in con.execute("SELECT x, y, d FROM s.t").fetchall()
+                    if d in dates)
+    assert sorted(run(con, sql, {"dates": dates}), key=lambda r: r[1]) == \
+        sorted(wanted, key=lambda r: r[1])
+
+
+def test_in_unnest_outside_a_where_conjunct_is_left_as_it_is():
+    for sql in ("SELECT d IN UNNEST(@dates) AS f FROM `s.t`",
+                "SELECT x FROM `s.t` WHERE NOT (d IN UNNEST(@dates))",
+                "SELECT x FROM `s.t` WHERE d IN UNNEST(@dates) OR y = 1"):
+        (statement,) = to_duckdb(sql, "memory", "nba-props-platform")
+        assert "LIST_MIN" not in statement.sql, sql
