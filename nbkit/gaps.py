@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
+import numpy as np
 import pandas as pd
 
 from nbkit.calendar import (SeasonCalendar, bootstrap_days_or_default, load_calendar,
@@ -98,10 +99,11 @@ def _measure_states(warehouse: Warehouse, dates: list[dt.date], procs: list[type
     latest = Ledger(warehouse).latest([p.RUN_HISTORY_NAME for p in procs], dates[0], dates[-1])
     bootstrap = _bootstrap_dates(warehouse, dates, bootstrap_days) \
         if any(p.SKIPS_BOOTSTRAP for p in procs) else set()
-    ledger_of = {(n, d): (s, v, t) for n, d, s, v, t in zip(
+    ledger_of = {(n, d): (s, v, i) for i, (n, d, s, v) in enumerate(zip(
         latest["processor_name"].tolist(), latest["data_date"].tolist(),
-        latest["status"].tolist(), latest["code_version"].tolist(), latest["processed_at"])}
+        latest["status"].tolist(), latest["code_version"].tolist()))}
     columns: dict[str, list] = {c: [] for c in STATE_COLUMNS}
+    ledger_row: list[int] = []  # each task's row of ``latest``, -1 for none
     for proc in procs:
         # Rows, duplicate-key rows and expected rows of every date in one query (one job).
         counts = verify_counts(warehouse, proc, dates)
@@ -114,21 +116,23 @@ def _measure_states(warehouse: Warehouse, dates: list[dt.date], procs: list[type
             rows, dups = _int(rows), _int(dups)
             # No expectation declared: what is there is complete.
             want = _int(want) if proc.EXPECTED_ROWS_SQL else rows
-            status, ledger_version, processed = ledger_of.get(
-                (proc.RUN_HISTORY_NAME, day), (None, None, None))
+            status, ledger_version, row = ledger_of.get(
+                (proc.RUN_HISTORY_NAME, day), (None, None, -1))
+            ledger_row.append(row)
             state = classify(_Row(rows, want, dups, status, ledger_version, version))
             if state == TaskState.MISSING and proc.SKIPS_BOOTSTRAP and day in bootstrap:
                 state = TaskState.BOOTSTRAP
             for column, value in zip(STATE_COLUMNS, (
                     proc.NAME, proc.PHASE, proc.TARGET_TABLE, day, rows, want, dups, status,
-                    ledger_version, version, processed, state, bool(proc.SKIPS_BOOTSTRAP))):
+                    ledger_version, version, None, state, bool(proc.SKIPS_BOOTSTRAP))):
                 columns[column].append(value)
     frame = pd.DataFrame(columns, columns=STATE_COLUMNS)
-    # The ledger's own dtypes, NaN/NaT where a date has no ledger row.
+    # The ledger's own columns and dtypes, taken by row (NaN/NaT where a date has none).
+    rows = np.asarray(ledger_row, dtype=np.int64)
     for column, source in (("ledger_status", "status"), ("ledger_code_version", "code_version"),
                            ("processed_at", "processed_at")):
-        frame[column] = pd.Series([float("nan") if v is None else v for v in columns[column]],
-                                  dtype=latest[source].dtype)
+        frame[column] = pd.Series(latest[source].array.take(rows, allow_fill=True),
+                                  index=frame.index)
     return frame
 
 
