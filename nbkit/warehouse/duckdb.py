@@ -110,16 +110,12 @@ class DuckDBWarehouse(Warehouse):
         # Only the SELECT and the DELETE are BigQuery SQL to translate, each with a text that
         # is the same on every chunk (a cache hit in to_duckdb); the staging statements around
         # them name a fresh temp table, so they are written in DuckDB SQL directly.
-        where = f"`{table.partition_column}` IN UNNEST(@nbkit_dates)"
-        (select,) = self._translated(f"SELECT * FROM ({select_sql}) WHERE {where}")
-        (delete,) = self._translated(f"DELETE FROM `{self.project}.{table.id}` WHERE {where}")
-        target = ".".join(_quoted(p) for p in (self.catalog, self.target.dataset(table.dataset),
-                                                table.name))
-        stage = _quoted(f"_nbkit_replace_{uuid.uuid4().hex[:12]}")
+        select = self._dated_select(table, select_sql)
+        (delete,) = self._translated(f"DELETE FROM `{self.project}.{table.id}` WHERE "
+                                     f"`{table.partition_column}` IN UNNEST(@nbkit_dates)")
+        target, stage = self._target(table), _quoted(f"_nbkit_replace_{uuid.uuid4().hex[:12]}")
         cols = ", ".join(_quoted(c) for c in columns)
-        con = self._con
-        con.begin()
-        try:
+        with self._transaction() as con:
             if _reads_table(select_sql, table.dataset, table.name):
                 con.execute(f"CREATE TEMP TABLE {stage} AS {select.sql}", bind(select, params))
                 deleted = _count(con.execute(delete.sql, bind(delete, params)))
@@ -131,30 +127,18 @@ class DuckDBWarehouse(Warehouse):
                 inserted = _count(con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} "
                                               f"FROM ({select.sql}) AS _nbkit_rows",
                                               bind(select, params)))
-            con.commit()
-        except BaseException:
-            # A failed write (disk full) may have ended the transaction already: the rollback's
-            # own error must not replace the cause the user needs to see.
-            with contextlib.suppress(duckdb.Error):
-                con.rollback()
-            raise
         return deleted, inserted
 
     def _upsert(self, table: schema.Table, select_sql: str, keys: tuple[str, ...],
                 params: dict) -> tuple[int, int]:
         # Touches only the rows the frame names: replacing its dates whole would rewrite
         # every row of those dates (the ledger's: all processors' and runs').
-        where = f"`{table.partition_column}` IN UNNEST(@nbkit_dates)"
-        (select,) = self._translated(f"SELECT * FROM ({select_sql}) WHERE {where}")
-        target = ".".join(_quoted(p) for p in (self.catalog, self.target.dataset(table.dataset),
-                                                table.name))
-        stage = _quoted(f"_nbkit_upsert_{uuid.uuid4().hex[:12]}")
+        select = self._dated_select(table, select_sql)
+        target, stage = self._target(table), _quoted(f"_nbkit_upsert_{uuid.uuid4().hex[:12]}")
         part = _quoted(table.partition_column)
         match = " AND ".join(f"T.{_quoted(k)} = S.{_quoted(k)}" for k in keys)
         cols = ", ".join(_quoted(c.name) for c in table.columns)
-        con = self._con
-        con.begin()
-        try:
+        with self._transaction() as con:
             con.execute(f"CREATE TEMP TABLE {stage} AS {select.sql}", bind(select, params))
             deleted = _count(con.execute(
                 f"DELETE FROM {target} AS T USING {stage} AS S WHERE {match} "
@@ -162,12 +146,31 @@ class DuckDBWarehouse(Warehouse):
             inserted = _count(con.execute(f"INSERT INTO {target} ({cols}) "
                                           f"SELECT {cols} FROM {stage}"))
             con.execute(f"DROP TABLE {stage}")
+        return deleted, inserted
+
+    def _dated_select(self, table: schema.Table, select_sql: str):
+        """The SELECT's rows of ``@nbkit_dates`` only, translated."""
+        (select,) = self._translated(f"SELECT * FROM ({select_sql}) WHERE "
+                                     f"`{table.partition_column}` IN UNNEST(@nbkit_dates)")
+        return select
+
+    def _target(self, table: schema.Table) -> str:
+        return ".".join(_quoted(p) for p in (self.catalog, self.target.dataset(table.dataset),
+                                             table.name))
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        con = self._con
+        con.begin()
+        try:
+            yield con
             con.commit()
         except BaseException:
+            # A failed write (disk full) may have ended the transaction already: the rollback's
+            # own error must not replace the cause the user needs to see.
             with contextlib.suppress(duckdb.Error):
                 con.rollback()
             raise
-        return deleted, inserted
 
     def _translated(self, sql: str):
         return to_duckdb(sql, self.catalog, self.project, self.target.datasets)
