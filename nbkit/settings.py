@@ -136,6 +136,10 @@ class Settings(BaseSettings):
     bootstrap_days: int = Field(DEFAULT_BOOTSTRAP_DAYS, ge=0, le=60,
                                 description="days from opening night without Phase 4 output")
     workers: int = Field(2, ge=1, le=64, description="processors run at once")
+    duckdb_memory_limit: str = Field(
+        "1GB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="most memory the embedded warehouse holds (DuckDB's memory_limit): "
+                    "cached pages beyond it are dropped, larger statements spill to disk")
     max_bytes_billed: str | None = Field(None, description="budget per plan and per job, "
                                                            "e.g. 50GiB")
     reports_dir: Path = Field(Path("reports"), description="where notebook runs are saved")
